@@ -1,0 +1,10 @@
+namespace GitOpsFleet.Kube.Sync;
+
+/// <summary>The outcome of a sync: per-object results and the inventory now recorded for the application.</summary>
+public sealed record SyncResult(string App, IReadOnlyList<ResourceResult> Resources, IReadOnlyList<ResourceKey> Inventory, string Message)
+{
+    public bool Succeeded => Resources.All(r => r.Action != ResourceAction.Failed) && !HookFailed;
+
+    /// <summary>True when a hook failed (the sync stopped and SyncFail hooks ran).</summary>
+    public bool HookFailed { get; init; }
+}
