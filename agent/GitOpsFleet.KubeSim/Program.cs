@@ -1,0 +1,3 @@
+using GitOpsFleet.KubeSim;
+
+return await StandaloneProgram.RunAsync(args);
