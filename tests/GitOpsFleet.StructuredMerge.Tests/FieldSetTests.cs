@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using static GitOpsFleet.StructuredMerge.Tests.Fixtures;
+
+namespace GitOpsFleet.StructuredMerge.Tests;
+
+public class FieldSetTests
+{
+    [Theory]
+    [InlineData("fieldsv1/client-side-apply-deployment.json")]
+    [InlineData("fieldsv1/service-status.json")]
+    [InlineData("fieldsv1/service.fieldsv1.json")]
+    [InlineData("apply/deployment.fieldsv1.json")]
+    public void FromFieldsV1_ThenToFieldsV1_RoundTripsExactly(string fixture)
+    {
+        var fields = (JsonObject)Load(fixture)!;
+
+        var set = FieldSet.FromFieldsV1(fields);
+
+        Assert.Equal(Json(fields), Json(set.ToFieldsV1()));
+        Assert.Equal(set, FieldSet.FromFieldsV1(set.ToFieldsV1()));
+    }
+
+    [Theory]
+    [InlineData("apply/deployment.yaml", "apply/deployment.fieldsv1.json")]
+    [InlineData("fieldsv1/service.yaml", "fieldsv1/service.fieldsv1.json")]
+    public void FromObject_KubernetesObject_OwnsLeavesAndKeyedItems(string objectFixture, string fieldsFixture)
+    {
+        var set = FieldSet.FromObject(Object(objectFixture));
+
+        Assert.Equal(Json(Load(fieldsFixture)), Json(set.ToFieldsV1()));
+    }
+
+    [Fact]
+    public void Paths_MembersAtALevelFirst_InApiServerSpelling()
+    {
+        var set = FieldSet.FromFieldsV1((JsonObject)Load("fieldsv1/client-side-apply-deployment.json")!);
+
+        Assert.Equal(
+            [
+                ".metadata.annotations",
+                ".metadata.finalizers",
+                ".metadata.labels",
+                ".metadata.annotations.kubectl.kubernetes.io/last-applied-configuration",
+                ".metadata.finalizers[=\"example.com/protect\"]",
+                ".metadata.labels.app",
+                ".spec.progressDeadlineSeconds",
+                ".spec.replicas",
+                ".spec.template.spec.containers[name=\"nginx\"]",
+                ".spec.template.spec.containers[name=\"nginx\"].image",
+                ".spec.template.spec.containers[name=\"nginx\"].name",
+                ".spec.template.spec.containers[name=\"nginx\"].ports",
+                ".spec.template.spec.containers[name=\"nginx\"].ports[containerPort=80,protocol=\"TCP\"]",
+                ".spec.template.spec.containers[name=\"nginx\"].ports[containerPort=80,protocol=\"TCP\"].containerPort",
+                ".spec.template.spec.containers[name=\"nginx\"].ports[containerPort=80,protocol=\"TCP\"].protocol",
+            ],
+            set.Paths);
+    }
+
+    [Fact]
+    public void SetOperations_UnionExceptIntersect_WorkOnMembers()
+    {
+        var deployment = FieldSet.FromObject(Object("apply/deployment.yaml"));
+        var replicas = FieldSet.FromObject(Object("apply/replicas-3.yaml"));
+
+        Assert.True(deployment.Union(replicas).Equals(deployment));
+        Assert.Equal([".spec.replicas"], deployment.Intersect(replicas).Paths);
+        Assert.False(deployment.Except(replicas).Contains(".spec.replicas"));
+        Assert.True(replicas.Except(deployment).IsEmpty);
+        Assert.Equal(deployment.Count - 1, deployment.Except(replicas).Count);
+        Assert.True(FieldSet.Empty.IsEmpty);
+        Assert.Equal("{}", Json(FieldSet.Empty.ToFieldsV1()));
+    }
+
+    [Theory]
+    [InlineData(".spec.template.spec.containers", "name")]
+    [InlineData(".spec.template.spec.containers[name=\"web\"].ports", "containerPort,protocol")]
+    [InlineData(".spec.jobTemplate.spec.template.spec.initContainers.env", "name")]
+    [InlineData(".spec.template.spec.containers.volumeMounts", "mountPath")]
+    [InlineData(".spec.ports", "port,protocol")]
+    [InlineData(".status.conditions", "type")]
+    [InlineData(".metadata.ownerReferences", "uid")]
+    [InlineData(".spec.template.spec.topologySpreadConstraints", "topologyKey,whenUnsatisfiable")]
+    [InlineData(".metadata.finalizers", "")]
+    [InlineData(".spec.template.spec.tolerations", null)]
+    [InlineData(".spec.template.spec.containers.envFrom", null)]
+    [InlineData(".spec.template.spec.containers.args", null)]
+    public void MergeKeysFor_KnownPaths_GivesTheApiServersKeys(string path, string? keys)
+    {
+        var actual = MergeKeys.For(path);
+
+        Assert.Equal(keys, actual is null ? null : string.Join(",", actual));
+    }
+}
