@@ -1,0 +1,72 @@
+namespace GitOpsFleet.Agent;
+
+/// <summary>Settings of one agent; validate with <see cref="Validate"/> before use.</summary>
+public sealed class AgentOptions
+{
+    /// <summary>Hub gRPC address, e.g. http://hub:8081. Required.</summary>
+    public string HubUrl { get; set; } = "";
+
+    /// <summary>Join token from `fleet cluster join-token create`; needed only until the credential is stored. Default null.</summary>
+    public string? JoinToken { get; set; }
+
+    /// <summary>Name this cluster registers under. Required.</summary>
+    public string ClusterName { get; set; } = "";
+
+    /// <summary>Labels sent at registration (env=prod, wave=1). Default empty.</summary>
+    public IDictionary<string, string> Labels { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>Namespace for the agent's own state (credential, inventories, desired bundles). Default "gitopsfleet-system".</summary>
+    public string Namespace { get; set; } = "gitopsfleet-system";
+
+    /// <summary>Kubeconfig file; null means in-cluster config (or the simulated cluster with <see cref="Simulate"/>). Default null.</summary>
+    public string? KubeconfigPath { get; set; }
+
+    /// <summary>Run against an in-process simulated cluster. Default false.</summary>
+    public bool Simulate { get; set; }
+
+    /// <summary>First reconnect delay cap; doubles per failure. Default 1 s.</summary>
+    public TimeSpan ReconnectBase { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest reconnect delay cap. Default 60 s.</summary>
+    public TimeSpan ReconnectCap { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a Progressing application is re-assessed at first (backs off to 5 s). Default 1 s.</summary>
+    public TimeSpan HealthPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Throws with a how-to-fix message when the options cannot work.</summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(HubUrl) || !Uri.TryCreate(HubUrl, UriKind.Absolute, out var hub) || (hub.Scheme != "http" && hub.Scheme != "https"))
+        {
+            problems.Add($"--hub must be an http:// or https:// URL of the hub's gRPC port (for example http://localhost:8081); got '{HubUrl}'");
+        }
+        if (string.IsNullOrWhiteSpace(ClusterName) || !IsDnsLabel(ClusterName))
+        {
+            problems.Add($"--cluster-name must be a DNS label (lowercase letters, digits, '-', at most 63 characters); got '{ClusterName}'");
+        }
+        if (string.IsNullOrWhiteSpace(Namespace) || !IsDnsLabel(Namespace))
+        {
+            problems.Add($"--namespace must be a DNS label; got '{Namespace}'");
+        }
+        if (Simulate && KubeconfigPath is not null)
+        {
+            problems.Add("--simulate and --kubeconfig exclude each other: pick one");
+        }
+        if (KubeconfigPath is not null && !File.Exists(KubeconfigPath))
+        {
+            problems.Add($"--kubeconfig file '{KubeconfigPath}' does not exist");
+        }
+        if (ReconnectBase <= TimeSpan.Zero || ReconnectCap < ReconnectBase)
+        {
+            problems.Add("ReconnectBase must be positive and ReconnectCap at least ReconnectBase");
+        }
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, problems));
+        }
+    }
+
+    private static bool IsDnsLabel(string value)
+        => value.Length <= 63 && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && value[0] != '-' && value[^1] != '-';
+}

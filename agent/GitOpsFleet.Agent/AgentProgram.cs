@@ -1,0 +1,117 @@
+using GitOpsFleet.KubeSim;
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace GitOpsFleet.Agent;
+
+/// <summary>The command line of gitopsfleet-agent: parse flags, build the Kubernetes client, run until Ctrl+C.</summary>
+internal static class AgentProgram
+{
+    private const string Usage = """
+        usage: gitopsfleet-agent --hub URL --cluster-name NAME [--join-token TOKEN] [--label k=v ...]
+                                 [--simulate | --kubeconfig PATH] [--namespace NS]
+          --hub URL            hub gRPC address, e.g. http://localhost:8081
+          --join-token TOKEN   from `fleet cluster join-token create` (only needed until the credential is stored)
+          --cluster-name NAME  name of this cluster in the fleet
+          --label k=v          cluster label sent at registration (repeatable)
+          --simulate           run against an in-process simulated cluster
+          --kubeconfig PATH    use this kubeconfig instead of the in-cluster service account
+          --namespace NS       namespace for the agent's state (default gitopsfleet-system)
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        AgentOptions options;
+        try
+        {
+            options = Parse(args);
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync("error: " + ex.Message + Environment.NewLine + Environment.NewLine + Usage);
+            return 2;
+        }
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cts.Cancel();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }));
+
+        SimulatedClusterHost? simulator = null;
+        try
+        {
+            KubernetesClientConfiguration config;
+            if (options.Simulate)
+            {
+                simulator = await SimulatedClusterHost.StartAsync(new SimulatedClusterHostOptions(), cts.Token);
+                var cluster = await simulator.AddClusterAsync(options.ClusterName, cts.Token);
+                var path = cluster.WriteKubeconfig(Path.Combine(Path.GetTempPath(), "gitopsfleet-agent", options.ClusterName + ".kubeconfig"));
+                Console.WriteLine($"Simulated cluster '{options.ClusterName}' is up; kubectl --kubeconfig {path} get all -A");
+                config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+            }
+            else if (options.KubeconfigPath is not null)
+            {
+                config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.KubeconfigPath);
+            }
+            else
+            {
+                config = KubernetesClientConfiguration.InClusterConfig();
+            }
+            using var kubernetes = new Kubernetes(config);
+            await new AgentRunner(options, kubernetes, loggerFactory).RunAsync(cts.Token);
+            return 0;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or k8s.Exceptions.KubeConfigException)
+        {
+            await Console.Error.WriteLineAsync("error: " + ex.Message);
+            return 1;
+        }
+        finally
+        {
+            if (simulator is not null)
+            {
+                await simulator.DisposeAsync();
+            }
+        }
+    }
+
+    internal static AgentOptions Parse(string[] args)
+    {
+        var options = new AgentOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"{arg} needs a value");
+                }
+                return args[++i];
+            }
+            switch (arg)
+            {
+                case "--hub": options.HubUrl = Value(); break;
+                case "--join-token": options.JoinToken = Value(); break;
+                case "--cluster-name": options.ClusterName = Value(); break;
+                case "--namespace": options.Namespace = Value(); break;
+                case "--kubeconfig": options.KubeconfigPath = Value(); break;
+                case "--simulate": options.Simulate = true; break;
+                case "--label":
+                    var label = Value();
+                    var eq = label.IndexOf('=');
+                    if (eq <= 0)
+                    {
+                        throw new ArgumentException($"--label wants key=value; got '{label}'");
+                    }
+                    options.Labels[label[..eq]] = label[(eq + 1)..];
+                    break;
+                case "-h" or "--help":
+                    throw new ArgumentException("help requested");
+                default:
+                    throw new ArgumentException($"unknown flag '{arg}'");
+            }
+        }
+        return options;
+    }
+}

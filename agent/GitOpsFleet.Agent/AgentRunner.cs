@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using GitOpsFleet.Agent.Apps;
+using GitOpsFleet.Agent.Hub;
+using GitOpsFleet.Agent.State;
+using GitOpsFleet.Kube;
+using GitOpsFleet.Kube.Sync;
+using GitOpsFleet.Kube.Watch;
+using GitOpsFleet.Protos;
+using GitOpsFleet.Protos.Agent;
+using Grpc.Core;
+using Grpc.Net.Client;
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace GitOpsFleet.Agent;
+
+/// <summary>
+/// Runs one agent until cancelled: registers (or reuses its stored credential), keeps the stream to the
+/// hub open with backoff and full jitter, and hands each application to its worker. Losing the hub never
+/// deletes anything; stored desired states keep being applied and healed offline.
+/// </summary>
+public sealed partial class AgentRunner : IHubOutbox
+{
+    public const string AgentVersion = "0.1.0";
+    public const uint ProtocolVersion = 1;
+
+    private readonly AgentOptions _options;
+    private readonly IKubernetes _kubernetes;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, AppWorker> _workers = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = TimeProvider.System;
+    private volatile Channel<AgentMessage>? _outbox;
+
+    public AgentRunner(AgentOptions options, IKubernetes kubernetes, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _kubernetes = kubernetes;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<AgentRunner>();
+    }
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; throws only for settings that cannot work.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var manager = new ResourceManager(_kubernetes, _options.Namespace, _time);
+        var store = new AgentStateStore(manager.Client, _options.Namespace);
+        await using var watcher = new ManagedObjectWatcher(manager.Client, OnManagedObjectChanged);
+        using var channel = GrpcChannel.ForAddress(_options.HubUrl, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = BundleCodec.MaxMessageBytes,
+            MaxSendMessageSize = BundleCodec.MaxMessageBytes,
+        });
+        var client = new AgentService.AgentServiceClient(channel);
+        try
+        {
+            var kubernetesVersion = await PrepareClusterAsync(manager, cancellationToken).ConfigureAwait(false);
+            foreach (var desired in await store.LoadAllDesiredAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Offline first: keep applying what we were last told, hub or no hub.
+                GetWorker(desired.App, manager, watcher).TrySetDesired(desired);
+                LogResumedFromStore(desired.App, desired.Generation);
+            }
+            var credential = await EnsureCredentialAsync(client, store, kubernetesVersion, cancellationToken).ConfigureAwait(false);
+            var backoff = new Backoff(_options.ReconnectBase, _options.ReconnectCap);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await using var session = new HubSession(this, client, manager, store, watcher, credential, kubernetesVersion, backoff);
+                    await session.RunAsync(cancellationToken).ConfigureAwait(false);
+                    LogStreamEnded();
+                }
+                catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied && _options.JoinToken is not null)
+                {
+                    LogCredentialRejected(ex.Status.Detail);
+                    credential = await RegisterAsync(client, store, kubernetesVersion, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    LogStreamLost(ex.StatusCode, ex.Status.Detail);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // A broken write, an API server hiccup while storing state: reconnect, never crash.
+                    LogStreamLost(StatusCode.Unavailable, ex.Message);
+                }
+                var delay = backoff.Next();
+                LogReconnecting(delay);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Asked to stop: not an error.
+        }
+        finally
+        {
+            foreach (var worker in _workers.Values)
+            {
+                await worker.DisposeAsync().ConfigureAwait(false);
+            }
+            _workers.Clear();
+        }
+    }
+
+    bool IHubOutbox.TrySend(AgentMessage message) => _outbox?.Writer.TryWrite(message) ?? false;
+
+    internal IReadOnlyDictionary<string, AppWorker> Workers => _workers;
+
+    internal void AttachOutbox(Channel<AgentMessage>? outbox) => _outbox = outbox;
+
+    internal AppWorker GetWorker(string app, ResourceManager manager, ManagedObjectWatcher watcher)
+        => _workers.GetOrAdd(app, name =>
+        {
+            var worker = new AppWorker(name, manager, watcher, this, _options, _loggerFactory.CreateLogger<AppWorker>(), _time);
+            worker.Start();
+            return worker;
+        });
+
+    internal async Task RemoveWorkerAsync(string app)
+    {
+        if (_workers.TryRemove(app, out var worker))
+        {
+            await worker.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal ILogger Logger => _logger;
+
+    internal AgentOptions Options => _options;
+
+    private void OnManagedObjectChanged(string app, Kube.ResourceKey key, string eventType)
+    {
+        if (_workers.TryGetValue(app, out var worker))
+        {
+            worker.RequestDriftCheck();
+        }
+    }
+
+    private async Task<string> PrepareClusterAsync(ResourceManager manager, CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(_options.ReconnectBase, _options.ReconnectCap);
+        while (true)
+        {
+            try
+            {
+                await manager.EnsureNamespaceAsync(_options.Namespace, cancellationToken).ConfigureAwait(false);
+                return await manager.Client.GetServerVersionAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogClusterUnreachable(ex.Message);
+                await Task.Delay(backoff.Next(), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<AgentCredential> EnsureCredentialAsync(AgentService.AgentServiceClient client, AgentStateStore store, string kubernetesVersion, CancellationToken cancellationToken)
+    {
+        var stored = await store.LoadCredentialAsync(cancellationToken).ConfigureAwait(false);
+        if (stored is not null && stored.ClusterName == _options.ClusterName && (stored.Hub == _options.HubUrl || _options.JoinToken is null))
+        {
+            LogCredentialReused(_options.Namespace, AgentStateStore.CredentialSecretName);
+            return stored;
+        }
+        if (_options.JoinToken is null)
+        {
+            throw new InvalidOperationException(
+                $"No credential for cluster '{_options.ClusterName}' in Secret {_options.Namespace}/{AgentStateStore.CredentialSecretName} and no --join-token: create one on the hub with `fleet cluster join-token create` and pass it with --join-token.");
+        }
+        return await RegisterAsync(client, store, kubernetesVersion, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<AgentCredential> RegisterAsync(AgentService.AgentServiceClient client, AgentStateStore store, string kubernetesVersion, CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(_options.ReconnectBase, _options.ReconnectCap);
+        var request = new RegisterRequest
+        {
+            JoinToken = _options.JoinToken ?? "",
+            ClusterName = _options.ClusterName,
+            KubernetesVersion = kubernetesVersion,
+            AgentVersion = AgentVersion,
+        };
+        request.Labels.Add(_options.Labels);
+        while (true)
+        {
+            try
+            {
+                var response = await client.RegisterAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var credential = new AgentCredential(_options.HubUrl, string.IsNullOrEmpty(response.ClusterName) ? _options.ClusterName : response.ClusterName, response.Credential);
+                await store.SaveCredentialAsync(credential, cancellationToken).ConfigureAwait(false);
+                LogRegistered(credential.ClusterName, _options.Namespace, AgentStateStore.CredentialSecretName);
+                return credential;
+            }
+            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogRegisterFailed(ex.StatusCode, ex.Status.Detail);
+                await Task.Delay(backoff.Next(), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Net;
+using GitOpsFleet.Kube.Discovery;
+using GitOpsFleet.Kube.Rest;
+
+namespace GitOpsFleet.Kube.Watch;
+
+/// <summary>
+/// Watches every kind the agent manages (objects labelled managed-by=gitopsfleet, all namespaces) and
+/// tells which application's object changed, read from its tracking-id annotation. A watch that ends or
+/// fails is resumed from the last resourceVersion, or from scratch after 410 Gone.
+/// </summary>
+public sealed class ManagedObjectWatcher(KubeRestClient client, Action<string, ResourceKey, string> onChange) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Task> _watches = new();
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Starts watching a kind unless it is watched already.</summary>
+    public void EnsureWatching(ApiResource resource)
+    {
+        var id = resource.CollectionPath(null);
+        _watches.GetOrAdd(id, _ => Task.Run(() => WatchLoopAsync(resource, _stop.Token)));
+    }
+
+    public int WatchCount => _watches.Count;
+
+    private async Task WatchLoopAsync(ApiResource resource, CancellationToken cancellationToken)
+    {
+        string? resourceVersion = null;
+        var selector = $"{WellKnown.ManagedByLabel}={WellKnown.ManagedByValue}";
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var (type, obj) in client.WatchAsync(resource.CollectionPath(null), selector, resourceVersion, cancellationToken).ConfigureAwait(false))
+                {
+                    if (type == "ERROR")
+                    {
+                        // 410 Gone: our resourceVersion is too old; start over with a fresh list.
+                        resourceVersion = null;
+                        break;
+                    }
+                    resourceVersion = obj.Str("metadata", "resourceVersion") ?? resourceVersion;
+                    if (type == "BOOKMARK")
+                    {
+                        continue;
+                    }
+                    var tracking = obj.Str("metadata", "annotations", WellKnown.TrackingIdAnnotation);
+                    var colon = tracking?.IndexOf(':') ?? -1;
+                    if (colon <= 0)
+                    {
+                        continue;
+                    }
+                    var key = new ResourceKey(resource.Group, resource.Version, resource.Kind, obj.Str("metadata", "namespace") ?? "", obj.Str("metadata", "name") ?? "");
+                    onChange(tracking![..colon], key, type);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (KubeApiException ex) when (ex.StatusCode == HttpStatusCode.Gone)
+            {
+                resourceVersion = null;
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A dropped connection or a bad event: resume after a pause rather than die.
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_watches.Values).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _stop.Dispose();
+    }
+}
