@@ -19,7 +19,18 @@ internal static class ObjectWalker
         ".metadata.deletionGracePeriodSeconds", ".metadata.managedFields", ".metadata.selfLink",
     ];
 
+    private static readonly HashSet<string> SelectorFields = ["matchLabels", "matchExpressions"];
+
     public static bool IsUntracked(string schemaPath) => Untracked.Contains(schemaPath);
+
+    /// <summary>
+    /// Label selectors (spec.selector of workloads, podSelector, namespaceSelector ...) are atomic structs in the
+    /// API schema: owned, compared and replaced whole. Told apart from a Service's plain map selector by shape.
+    /// </summary>
+    public static bool IsAtomicMap(string schemaPath, JsonNode? node) =>
+        node is JsonObject { Count: > 0 } obj
+        && schemaPath.EndsWith("elector", StringComparison.Ordinal)
+        && obj.All(p => SelectorFields.Contains(p.Key));
 
     /// <summary>Adds to <paramref name="set"/> the fields a value sets at <paramref name="prefix"/>.</summary>
     public static void Collect(JsonNode? node, string schemaPath, List<string> prefix, FieldSet set)
@@ -27,7 +38,7 @@ internal static class ObjectWalker
         switch (node)
         {
             case JsonObject obj:
-                if (obj.Count == 0 && prefix.Count > 0)
+                if ((obj.Count == 0 && prefix.Count > 0) || IsAtomicMap(schemaPath, obj))
                 {
                     set.Insert(prefix);
                     return;
@@ -101,7 +112,8 @@ internal static class ObjectWalker
             return;
         }
 
-        if (lhs is JsonObject lo && rhs is JsonObject ro && (lo.Count > 0 || ro.Count > 0 || prefix.Count == 0))
+        if (lhs is JsonObject lo && rhs is JsonObject ro && (lo.Count > 0 || ro.Count > 0 || prefix.Count == 0)
+            && !IsAtomicMap(schemaPath, lo) && !IsAtomicMap(schemaPath, ro))
         {
             foreach (var key in lo.Select(p => p.Key).Union(ro.Select(p => p.Key)))
             {
@@ -171,7 +183,7 @@ internal static class ObjectWalker
 
     private static bool IsLeafShaped(JsonNode? node, string schemaPath, List<string> prefix) => node switch
     {
-        JsonObject o => o.Count == 0 && prefix.Count > 0,
+        JsonObject o => (o.Count == 0 && prefix.Count > 0) || IsAtomicMap(schemaPath, o),
         JsonArray a => PathTokens.Items(MergeKeys.KindOf(schemaPath), a) is null,
         _ => true,
     };
@@ -179,7 +191,7 @@ internal static class ObjectWalker
     /// <summary>Merges <paramref name="rhs"/> into a copy of <paramref name="lhs"/>: maps recursively, keyed lists by key, the rest replaced.</summary>
     public static JsonNode? Merge(JsonNode? lhs, JsonNode? rhs, string schemaPath)
     {
-        if (lhs is JsonObject lo && rhs is JsonObject ro)
+        if (lhs is JsonObject lo && rhs is JsonObject ro && !IsAtomicMap(schemaPath, ro))
         {
             var result = (JsonObject)lo.DeepClone();
             foreach (var (key, value) in ro)
