@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace GitOpsFleet.KubeSim;
 
@@ -34,11 +35,9 @@ public static class StandaloneProgram
             return 2;
         }
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            stop.Cancel();
-        };
+        // Ctrl-C and SIGTERM both end the program cleanly.
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         await using var host = await SimulatedClusterHost.StartAsync(options, CancellationToken.None);
         var cluster = await host.AddClusterAsync(name, CancellationToken.None);
         var path = cluster.WriteKubeconfig(kubeconfig);

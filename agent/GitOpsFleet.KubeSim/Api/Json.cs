@@ -55,7 +55,7 @@ internal static class Json
         return true;
     }
 
-    /// <summary>Equality ignoring metadata.managedFields and resourceVersion (a no-op write is not stored).</summary>
+    /// <summary>Equality ignoring resourceVersion: a write that changes nothing else is not stored, as on a real server.</summary>
     public static bool SameIgnoringBookkeeping(JsonObject a, JsonObject b)
     {
         var x = Clone(a);
@@ -64,7 +64,6 @@ internal static class Json
         {
             if (o["metadata"] is JsonObject m)
             {
-                m.Remove("managedFields");
                 m.Remove("resourceVersion");
             }
         }

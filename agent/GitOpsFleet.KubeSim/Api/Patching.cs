@@ -1,66 +1,46 @@
 using System.Text.Json.Nodes;
+using GitOpsFleet.StructuredMerge;
 
 namespace GitOpsFleet.KubeSim.Api;
 
-/// <summary>Conflict reported by server-side apply: which manager owns which field.</summary>
-internal sealed record ApplyConflict(string Manager, string Path);
+/// <summary>Conflict reported by server-side apply: which manager owns which field, as the API server prints it.</summary>
+internal sealed record ApplyConflict(string ManagerDescription, string Path);
 
-/// <summary>Outcome of a server-side apply: the merged object, whether anything changed, and the conflicts.</summary>
-internal sealed record ApplyOutcome(JsonObject Object, bool Changed, IReadOnlyList<ApplyConflict> Conflicts);
+/// <summary>Outcome of a server-side apply: the merged object, whether anything changed, and the conflicts with the 409 message.</summary>
+internal sealed record ApplyOutcome(JsonObject Object, bool Changed, IReadOnlyList<ApplyConflict> Conflicts, string ConflictMessage);
 
 /// <summary>
-/// The one seam between the API server and the merge library: every merge, patch and managedFields
-/// computation goes through here, so swapping the implementation is a one-file change.
+/// The one seam between the API server and the merge library (GitOpsFleet.StructuredMerge): every
+/// merge, patch and managedFields computation goes through here, and library errors become
+/// API errors here.
 /// </summary>
 internal static class Patching
 {
     public static ApplyOutcome Apply(JsonObject? live, JsonObject applied, string manager, bool force, DateTimeOffset now)
     {
-        var merged = (JsonObject)(live?.DeepClone() ?? new JsonObject());
-        DeepMerge(merged, applied);
-        return new ApplyOutcome(merged, live is null || !JsonNode.DeepEquals(live, merged), []);
+        var result = ServerSideApply.Apply(live, applied, manager, force, now);
+        return new ApplyOutcome(result.Object, result.Changed,
+            [.. result.Conflicts.Select(c => new ApplyConflict(c.ManagerDescription, c.Path))], result.ConflictMessage());
     }
 
-    public static JsonObject RecordUpdate(JsonObject? before, JsonObject after, string manager, string? subresource, DateTimeOffset now) => after;
+    public static JsonObject RecordUpdate(JsonObject? before, JsonObject after, string manager, string? subresource, DateTimeOffset now) =>
+        ManagedFieldsTracker.RecordUpdate(before, after, manager, subresource, now);
 
-    public static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
+    public static JsonNode? MergePatch(JsonNode? target, JsonNode? patch) => JsonMergePatch.Apply(target, patch);
+
+    public static JsonObject StrategicMergePatch(JsonObject target, JsonObject patch) =>
+        GitOpsFleet.StructuredMerge.StrategicMergePatch.Apply(target, patch);
+
+    public static JsonNode JsonPatch(JsonNode target, JsonArray operations)
     {
-        if (patch is not JsonObject p)
+        try
         {
-            return patch?.DeepClone();
+            return GitOpsFleet.StructuredMerge.JsonPatch.Apply(target, operations);
         }
-        var result = target is JsonObject t ? (JsonObject)t.DeepClone() : new JsonObject();
-        foreach (var (key, value) in p)
+        catch (JsonPatchException e)
         {
-            if (value is null)
-            {
-                result.Remove(key);
-            }
-            else
-            {
-                result[key] = MergePatch(result[key], value);
-            }
-        }
-        return result;
-    }
-
-    public static JsonObject StrategicMergePatch(JsonObject target, JsonObject patch) => (JsonObject)MergePatch(target, patch)!;
-
-    public static JsonNode JsonPatch(JsonNode target, JsonArray operations) =>
-        throw ApiException.BadRequest("json patch is not supported yet");
-
-    private static void DeepMerge(JsonObject into, JsonObject from)
-    {
-        foreach (var (key, value) in from)
-        {
-            if (value is JsonObject fromChild && into[key] is JsonObject intoChild)
-            {
-                DeepMerge(intoChild, fromChild);
-            }
-            else
-            {
-                into[key] = value?.DeepClone();
-            }
+            // The real server answers a failing JSON patch operation with 422 Invalid... for test ops, 400 for malformed ones; 422 is the common case.
+            throw new ApiException(422, "Invalid", e.Message);
         }
     }
 }

@@ -183,7 +183,7 @@ internal sealed partial class ResourceService
         var result = Patching.Apply(before, applied, options.Manager, options.Force, DateTimeOffset.UtcNow);
         if (result.Conflicts.Count > 0)
         {
-            throw ApplyConflictError(type, name, result.Conflicts);
+            throw ApplyConflictError(type, name, result);
         }
         if (!result.Changed)
         {
@@ -193,17 +193,14 @@ internal sealed partial class ResourceService
         return (Commit(type, ns, name, before, after, options), false);
     }
 
-    private static ApiException ApplyConflictError(ResourceType type, string name, IReadOnlyList<ApplyConflict> conflicts)
+    private static ApiException ApplyConflictError(ResourceType type, string name, ApplyOutcome outcome)
     {
         var causes = new JsonArray();
-        foreach (var c in conflicts)
+        foreach (var c in outcome.Conflicts)
         {
-            causes.Add(new JsonObject { ["reason"] = "FieldManagerConflict", ["message"] = $"conflict with \"{c.Manager}\" using {type.ApiVersion}", ["field"] = c.Path });
+            causes.Add(new JsonObject { ["reason"] = "FieldManagerConflict", ["message"] = $"conflict with {c.ManagerDescription}", ["field"] = c.Path });
         }
-        var text = conflicts.Count == 1
-            ? $"Apply failed with 1 conflict: conflict with \"{conflicts[0].Manager}\" using {type.ApiVersion}: {conflicts[0].Path}"
-            : $"Apply failed with {conflicts.Count} conflicts: " + string.Join("\n", conflicts.Select(c => $"conflict with \"{c.Manager}\" using {type.ApiVersion}: {c.Path}"));
-        return new ApiException(409, "Conflict", text, new JsonObject { ["name"] = name, ["group"] = type.Group, ["kind"] = type.Plural, ["causes"] = causes });
+        return new ApiException(409, "Conflict", outcome.ConflictMessage, new JsonObject { ["name"] = name, ["group"] = type.Group, ["kind"] = type.Plural, ["causes"] = causes });
     }
 
     /// <summary>Carries identity fields over from the live object and applies the status subresource split.</summary>

@@ -85,23 +85,26 @@ internal sealed partial class ClusterControllers
         var complete = updated == want && newReady >= want && total == want;
         var deadlineSeconds = Json.Long(d["spec"]?["progressDeadlineSeconds"]) ?? 600;
         var progressing = oldConditions?.OfType<JsonObject>().FirstOrDefault(c => Json.Str(c["type"]) == "Progressing");
-        var since = newRollout || progressing is null || Json.Str(progressing["reason"]) == "NewReplicaSetAvailable"
-            ? DateTimeOffset.UtcNow
-            : DateTimeOffset.Parse(Json.Str(progressing["lastUpdateTime"]) ?? Json.Timestamp(DateTimeOffset.UtcNow), System.Globalization.CultureInfo.InvariantCulture);
+        var previousReason = newRollout ? null : Json.Str(progressing?["reason"]);
+        var since = previousReason == "ReplicaSetUpdated" && DateTimeOffset.TryParse(Json.Str(progressing?["lastUpdateTime"]), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var lastUpdate)
+            ? lastUpdate
+            : DateTimeOffset.UtcNow;
         var remaining = since.AddSeconds(deadlineSeconds) - DateTimeOffset.UtcNow;
         JsonObject progressCondition;
         if (complete)
         {
             progressCondition = Workloads.Condition(oldConditions, "Progressing", true, "NewReplicaSetAvailable", $"ReplicaSet \"{rsName}\" has successfully progressed.", true);
         }
-        else if (remaining <= TimeSpan.Zero && !newRollout)
+        else if (previousReason == "ProgressDeadlineExceeded" || (previousReason == "ReplicaSetUpdated" && remaining <= TimeSpan.Zero))
         {
+            // Once past its deadline a rollout stays failed until it completes or a new generation starts over.
             progressCondition = Workloads.Condition(oldConditions, "Progressing", false, "ProgressDeadlineExceeded", $"ReplicaSet \"{rsName}\" has timed out progressing.", true);
         }
         else
         {
             progressCondition = Workloads.Condition(newRollout ? null : oldConditions, "Progressing", true, "ReplicaSetUpdated", $"ReplicaSet \"{rsName}\" is progressing.", true);
-            Enqueue($"deploy-deadline/{ns}/{name}", remaining > TimeSpan.Zero ? remaining + TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(deadlineSeconds), () => ReconcileDeployment(ns, name));
+            var wait = remaining > TimeSpan.Zero ? remaining : TimeSpan.FromSeconds(deadlineSeconds);
+            Enqueue($"deploy-deadline/{ns}/{name}", wait + TimeSpan.FromMilliseconds(1100), () => ReconcileDeployment(ns, name));
         }
         var available = ready >= want;
         var status = new JsonObject
