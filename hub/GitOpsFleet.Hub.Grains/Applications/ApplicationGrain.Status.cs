@@ -1,0 +1,156 @@
+namespace GitOpsFleet.Hub.Grains;
+
+// Observed state flowing up: per-target status from agents and the aggregate across targets.
+internal sealed partial class ApplicationGrain
+{
+    public async Task OnTargetStatusAsync(string cluster, AgentAppStatus status)
+    {
+        if (!state.State.Exists || !state.State.Targets.TryGetValue(cluster, out var target)
+            || status.Generation < target.ObservedGeneration)
+        {
+            return;
+        }
+        target.ObservedGeneration = status.Generation;
+        target.ObservedRevision = status.Revision;
+        target.Sync = status.Sync;
+        target.Health = status.Health;
+        target.Phase = status.Phase;
+        target.Message = status.Message;
+        target.Connected = true;
+        target.UpdatedUnixMs = Now;
+        MergeResources(target, status);
+        await AggregateAsync();
+        await state.WriteStateAsync();
+    }
+
+    public async Task OnTargetConnectionAsync(string cluster, bool connected)
+    {
+        if (!state.State.Exists || !state.State.Targets.TryGetValue(cluster, out var target) || target.Connected == connected)
+        {
+            return;
+        }
+        target.Connected = connected;
+        target.UpdatedUnixMs = Now;
+        await AggregateAsync();
+        await state.WriteStateAsync();
+    }
+
+    private static void MergeResources(TargetEntry target, AgentAppStatus status)
+    {
+        if (status.Full)
+        {
+            target.Resources = status.Resources.ToList();
+            return;
+        }
+        var rows = target.Resources.ToDictionary(r => r.Key);
+        foreach (var removed in status.RemovedResources)
+        {
+            rows.Remove(removed);
+        }
+        foreach (var row in status.Resources)
+        {
+            rows[row.Key] = row;
+        }
+        target.Resources = rows.Values.ToList();
+    }
+
+    /// <summary>A target whose agent has not reported on the newest generation is not in sync yet.</summary>
+    private static SyncState EffectiveSync(TargetEntry target) =>
+        target.ObservedGeneration < target.Generation ? SyncState.OutOfSync : target.Sync;
+
+    /// <summary>A disconnected cluster's health is unknown, never Healthy.</summary>
+    private static HealthState EffectiveHealth(TargetEntry target) =>
+        target.Connected ? target.Health : HealthState.Unknown;
+
+    private static SyncState AggregateSync(IReadOnlyCollection<TargetEntry> targets)
+    {
+        if (targets.Count == 0)
+        {
+            return SyncState.Unknown;
+        }
+        var states = targets.Select(EffectiveSync).ToList();
+        if (states.All(s => s == SyncState.Synced))
+        {
+            return SyncState.Synced;
+        }
+        return states.Contains(SyncState.OutOfSync) ? SyncState.OutOfSync : SyncState.Unknown;
+    }
+
+    private static HealthState AggregateHealth(IReadOnlyCollection<TargetEntry> targets)
+    {
+        if (targets.Count == 0)
+        {
+            return HealthState.Unknown;
+        }
+        var states = targets.Select(EffectiveHealth).ToHashSet();
+        // Worst first: one degraded target makes the application degraded.
+        foreach (var worst in new[] { HealthState.Degraded, HealthState.Missing, HealthState.Progressing, HealthState.Unknown, HealthState.Suspended })
+        {
+            if (states.Contains(worst))
+            {
+                return worst;
+            }
+        }
+        return HealthState.Healthy;
+    }
+
+    private async Task AggregateAsync()
+    {
+        var targets = state.State.Targets.Values;
+        var sync = AggregateSync(targets);
+        var health = AggregateHealth(targets);
+        if (sync != state.State.LastSync)
+        {
+            state.State.LastSync = sync;
+            if (sync == SyncState.Synced)
+            {
+                await AppendEventAsync(EventTypes.ApplicationSynced, $"application {Name} is Synced to {state.State.Commit} on {targets.Count} cluster(s)");
+            }
+            else if (sync == SyncState.OutOfSync)
+            {
+                await AppendEventAsync(EventTypes.ApplicationOutOfSync, $"application {Name} is OutOfSync");
+            }
+        }
+        if (health != state.State.LastHealth)
+        {
+            state.State.LastHealth = health;
+            if (health == HealthState.Degraded)
+            {
+                var degraded = state.State.Targets.Where(t => EffectiveHealth(t.Value) == HealthState.Degraded).Select(t => t.Key);
+                await AppendEventAsync(EventTypes.ApplicationDegraded, $"application {Name} is Degraded on {string.Join(", ", degraded)}");
+            }
+            else if (health == HealthState.Healthy)
+            {
+                await AppendEventAsync(EventTypes.ApplicationHealthy, $"application {Name} is Healthy");
+            }
+        }
+    }
+
+    private ApplicationInfo ToInfo(bool includeResources)
+    {
+        var targets = state.State.Targets.OrderBy(t => t.Key, StringComparer.Ordinal).Select(pair => new TargetInfo(
+            pair.Key,
+            pair.Value.Generation,
+            pair.Value.DesiredRevision,
+            pair.Value.ObservedGeneration,
+            pair.Value.ObservedRevision,
+            EffectiveSync(pair.Value),
+            EffectiveHealth(pair.Value),
+            pair.Value.Phase,
+            pair.Value.Message,
+            pair.Value.Connected,
+            includeResources ? pair.Value.Resources.ToList() : [],
+            pair.Value.UpdatedUnixMs)).ToList();
+        return new ApplicationInfo(
+            Name,
+            state.State.Spec!,
+            state.State.Commit,
+            state.State.Error,
+            AggregateSync(state.State.Targets.Values),
+            AggregateHealth(state.State.Targets.Values),
+            targets,
+            state.State.RenderedUnixMs,
+            state.State.ResourceCount,
+            state.State.CreatedUnixMs);
+    }
+}

@@ -1,0 +1,23 @@
+namespace GitOpsFleet.Hub.Grains;
+
+/// <summary>One application (key: application name): spec, rendering, targets and their status.</summary>
+public interface IApplicationGrain : IGrainWithStringKey
+{
+    Task<ApplicationInfo> CreateAsync(ApplicationSpecModel spec, bool upsert);
+
+    Task<ApplicationInfo?> GetAsync(bool includeResources);
+
+    Task<bool> DeleteAsync(bool prune);
+
+    /// <summary>Fetches, re-renders, pushes, and asks every target's agent to sync now.</summary>
+    Task<ApplicationInfo> SyncAsync();
+
+    // Notifications from other grains are one-way so no call cycle can deadlock.
+    [OneWay] Task OnCommitAsync(string revision, string commit);
+
+    [OneWay] Task OnClusterChangedAsync(string cluster);
+
+    [OneWay] Task OnTargetStatusAsync(string cluster, AgentAppStatus status);
+
+    [OneWay] Task OnTargetConnectionAsync(string cluster, bool connected);
+}

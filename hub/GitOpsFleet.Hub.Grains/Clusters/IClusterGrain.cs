@@ -1,0 +1,31 @@
+namespace GitOpsFleet.Hub.Grains;
+
+/// <summary>One registered cluster (key: cluster name): identity, desired state per app, and its agent session.</summary>
+public interface IClusterGrain : IGrainWithStringKey
+{
+    Task<RegistrationOutcome> RegisterAsync(ClusterRegistration registration);
+
+    Task<bool> VerifyCredentialAsync(string credentialHash);
+
+    Task<ClusterInfo?> GetAsync();
+
+    Task SetLabelsAsync(IReadOnlyDictionary<string, string> labels);
+
+    /// <summary>Removes the cluster: forgets its credential and ends its session. Applied resources stay.</summary>
+    Task<bool> RemoveAsync();
+
+    Task<AttachResult> AttachAsync(Guid sessionId, IAgentSessionObserver observer, AgentHello hello);
+
+    Task HeartbeatAsync(Guid sessionId, IAgentSessionObserver observer);
+
+    Task DetachAsync(Guid sessionId);
+
+    Task ReportStatusAsync(Guid sessionId, AgentAppStatus status);
+
+    /// <summary>Sets what an application wants here; bumps and returns the generation only when that changes.</summary>
+    Task<long> SetDesiredAsync(DesiredSpec spec);
+
+    Task RemoveApplicationAsync(string app, bool prune);
+
+    Task SendCommandAsync(string app, AgentCommandKind kind, string requestId);
+}

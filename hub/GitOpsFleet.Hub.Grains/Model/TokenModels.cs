@@ -1,0 +1,28 @@
+namespace GitOpsFleet.Hub.Grains;
+
+/// <summary>A join token as stored: only the hash of its secret.</summary>
+[GenerateSerializer, Immutable]
+public sealed record JoinTokenRecord(
+    string Id,
+    string TokenHash,
+    long ExpiresUnixMs,
+    bool Reusable,
+    IReadOnlyDictionary<string, string> Labels,
+    int Uses,
+    bool Revoked,
+    long CreatedUnixMs);
+
+/// <summary>Why a join token was refused, or the labels it grants.</summary>
+[GenerateSerializer, Immutable]
+public sealed record JoinTokenCheck(bool Valid, string Reason, string TokenId, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>An API token as stored: the hash and the role, never the token.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ApiTokenRecord(string Id, string Hash, string Role, string Description, long CreatedUnixMs);
+
+/// <summary>API token roles.</summary>
+public static class ApiRoles
+{
+    public const string Admin = "admin";
+    public const string ReadOnly = "readonly";
+}

@@ -1,0 +1,85 @@
+using GitOpsFleet.Hub.Grains;
+using GitOpsFleet.Protos.Fleet;
+using Grpc.Core;
+
+namespace GitOpsFleet.Hub.Grpc;
+
+internal sealed partial class FleetServiceImpl
+{
+    private static readonly HashSet<string> Renderers = new(StringComparer.Ordinal) { "directory", "kustomize", "jsonnet", "helm" };
+
+    public override async Task<Application> CreateApplication(CreateApplicationRequest request, ServerCallContext context)
+    {
+        var app = request.Application ?? throw HubException.Invalid("application", "is required");
+        RequireDnsLabel(app.Name, "application.name");
+        var source = app.Spec?.Source ?? throw HubException.Invalid("application.spec.source", "is required");
+        Require(source.Repo, "application.spec.source.repo");
+        var renderer = string.IsNullOrEmpty(source.Renderer) ? "directory" : source.Renderer;
+        if (!Renderers.Contains(renderer))
+        {
+            throw HubException.Invalid("application.spec.source.renderer", $"'{renderer}' is not one of directory, kustomize, jsonnet, helm");
+        }
+        if (source.Path.Split('/', '\\').Contains(".."))
+        {
+            throw HubException.Invalid("application.spec.source.path", $"'{source.Path}' leaves the repository ('..' is not allowed)");
+        }
+        var destination = app.Spec.Destination ?? new ApplicationDestination();
+        if (destination.Namespace.Length > 0 && !Names.IsDnsLabel(destination.Namespace))
+        {
+            throw HubException.Invalid("application.spec.destination.namespace", $"'{destination.Namespace}' is not a valid namespace name");
+        }
+        var repository = await RepositoryNameForAsync(source.Repo);
+        var spec = new ApplicationSpecModel(
+            repository,
+            source.Path,
+            source.Revision,
+            renderer,
+            source.Include.ToList(),
+            source.Exclude.ToList(),
+            new Dictionary<string, string>(destination.ClusterSelector),
+            destination.Namespace,
+            app.Spec.SyncPolicy.ToModel(),
+            string.IsNullOrEmpty(app.Spec.Project) ? "default" : app.Spec.Project);
+        var info = await grains.GetGrain<IApplicationGrain>(app.Name).CreateAsync(spec, request.Upsert);
+        return info.ToProto();
+    }
+
+    public override async Task<ListApplicationsResponse> ListApplications(ListApplicationsRequest request, ServerCallContext context)
+    {
+        var reply = new ListApplicationsResponse();
+        foreach (var name in (await grains.Index(IndexKeys.Applications).ListAsync()).Keys)
+        {
+            var info = await grains.GetGrain<IApplicationGrain>(name).GetAsync(includeResources: false);
+            if (info is not null)
+            {
+                reply.Applications.Add(info.ToProto());
+            }
+        }
+        return reply;
+    }
+
+    public override async Task<Application> GetApplication(GetApplicationRequest request, ServerCallContext context)
+    {
+        RequireDnsLabel(request.Name, "name");
+        var info = await grains.GetGrain<IApplicationGrain>(request.Name).GetAsync(request.Resources)
+            ?? throw HubException.NotFound($"application {request.Name}");
+        return info.ToProto();
+    }
+
+    public override async Task<Empty> DeleteApplication(DeleteApplicationRequest request, ServerCallContext context)
+    {
+        RequireDnsLabel(request.Name, "name");
+        if (!await grains.GetGrain<IApplicationGrain>(request.Name).DeleteAsync(request.Prune))
+        {
+            throw HubException.NotFound($"application {request.Name}");
+        }
+        return EmptyReply;
+    }
+
+    public override async Task<Application> SyncApplication(SyncApplicationRequest request, ServerCallContext context)
+    {
+        RequireDnsLabel(request.Name, "name");
+        var info = await grains.GetGrain<IApplicationGrain>(request.Name).SyncAsync();
+        return info.ToProto();
+    }
+}

@@ -1,0 +1,44 @@
+using GitOpsFleet.Hub.Grains;
+using GitOpsFleet.Protos.Fleet;
+using Grpc.Core;
+
+namespace GitOpsFleet.Hub.Grpc;
+
+internal sealed partial class FleetServiceImpl
+{
+    /// <summary>Events returned when the request gives no limit.</summary>
+    internal const int DefaultEventLimit = 100;
+
+    /// <summary>How often a watcher looks for new events; polling works the same on any silo.</summary>
+    internal static readonly TimeSpan WatchPollInterval = TimeSpan.FromMilliseconds(250);
+
+    public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
+    {
+        if (request.Limit < 0)
+        {
+            throw HubException.Invalid("limit", "is negative");
+        }
+        var events = await grains.Events().ListAsync(request.Limit == 0 ? DefaultEventLimit : request.Limit, request.Object);
+        var reply = new ListEventsResponse();
+        reply.Events.AddRange(events.Select(e => e.ToProto()));
+        return reply;
+    }
+
+    public override async Task WatchEvents(WatchEventsRequest request, IServerStreamWriter<Event> responseStream, ServerCallContext context)
+    {
+        var log = grains.Events();
+        var latest = await log.ListAsync(1, "");
+        var lastId = latest.Count > 0 ? latest[^1].Id : 0;
+        // Headers now tell the watcher it is subscribed: every later event will reach it.
+        await context.WriteResponseHeadersAsync([]);
+        using var timer = new PeriodicTimer(WatchPollInterval);
+        while (await timer.WaitForNextTickAsync(context.CancellationToken))
+        {
+            foreach (var record in await log.ListAfterAsync(lastId, request.Object))
+            {
+                await responseStream.WriteAsync(record.ToProto(), context.CancellationToken);
+                lastId = record.Id;
+            }
+        }
+    }
+}

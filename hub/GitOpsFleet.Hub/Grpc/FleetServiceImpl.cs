@@ -1,0 +1,132 @@
+using GitOpsFleet.Hub.Grains;
+using GitOpsFleet.Protos.Fleet;
+using Grpc.Core;
+
+namespace GitOpsFleet.Hub.Grpc;
+
+/// <summary>The fleet API (clusters and join tokens here; repositories, applications and events in the partial files).</summary>
+internal sealed partial class FleetServiceImpl(IGrainFactory grains) : FleetService.FleetServiceBase
+{
+    /// <summary>Join token lifetime when the request names none.</summary>
+    internal static readonly TimeSpan DefaultJoinTokenTtl = TimeSpan.FromHours(1);
+
+    private static readonly Empty EmptyReply = new();
+
+    public override async Task<JoinToken> CreateJoinToken(CreateJoinTokenRequest request, ServerCallContext context)
+    {
+        if (request.TtlSeconds < 0)
+        {
+            throw HubException.Invalid("ttl_seconds", $"{request.TtlSeconds} is negative; give a positive number of seconds or 0 for the default (1 hour)");
+        }
+        foreach (var key in request.Labels.Keys)
+        {
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                throw HubException.Invalid("labels", "a label key is empty");
+            }
+        }
+        var ttl = request.TtlSeconds > 0 ? TimeSpan.FromSeconds(request.TtlSeconds) : DefaultJoinTokenTtl;
+        var id = Secrets.NewId();
+        var token = $"gfj_{Secrets.NewSecret()}";
+        var now = DateTimeOffset.UtcNow;
+        var record = new JoinTokenRecord(id, Secrets.Hash(token), (now + ttl).ToUnixTimeMilliseconds(), request.Reusable,
+            new Dictionary<string, string>(request.Labels), 0, false, now.ToUnixTimeMilliseconds());
+        await grains.JoinTokens().CreateAsync(record);
+        var reply = record.ToProto(AgentCommand(context, token));
+        reply.Token = token;
+        return reply;
+    }
+
+    public override async Task<ListJoinTokensResponse> ListJoinTokens(ListJoinTokensRequest request, ServerCallContext context)
+    {
+        var reply = new ListJoinTokensResponse();
+        reply.Tokens.AddRange((await grains.JoinTokens().ListAsync()).Select(t => t.ToProto(AgentCommand(context, "TOKEN"))));
+        return reply;
+    }
+
+    public override async Task<Empty> RevokeJoinToken(RevokeJoinTokenRequest request, ServerCallContext context)
+    {
+        Require(request.Id, "id");
+        if (!await grains.JoinTokens().RevokeAsync(request.Id))
+        {
+            throw HubException.NotFound($"join token {request.Id}");
+        }
+        return EmptyReply;
+    }
+
+    public override async Task<ListClustersResponse> ListClusters(ListClustersRequest request, ServerCallContext context)
+    {
+        var selector = ParseSelector(request.Selector, "selector");
+        var index = await grains.Index(IndexKeys.Clusters).ListAsync();
+        var reply = new ListClustersResponse();
+        foreach (var (name, labels) in index)
+        {
+            if (!Names.Matches(selector, labels))
+            {
+                continue;
+            }
+            var info = await grains.GetGrain<IClusterGrain>(name).GetAsync();
+            if (info is not null)
+            {
+                reply.Clusters.Add(info.ToProto());
+            }
+        }
+        return reply;
+    }
+
+    public override async Task<Cluster> GetCluster(GetClusterRequest request, ServerCallContext context)
+    {
+        RequireDnsLabel(request.Name, "name");
+        var info = await grains.GetGrain<IClusterGrain>(request.Name).GetAsync() ?? throw HubException.NotFound($"cluster {request.Name}");
+        return info.ToProto();
+    }
+
+    public override async Task<Empty> RemoveCluster(RemoveClusterRequest request, ServerCallContext context)
+    {
+        RequireDnsLabel(request.Name, "name");
+        if (!await grains.GetGrain<IClusterGrain>(request.Name).RemoveAsync())
+        {
+            throw HubException.NotFound($"cluster {request.Name}");
+        }
+        return EmptyReply;
+    }
+
+    /// <summary>The exact command that starts an agent against this hub, as the caller reached it.</summary>
+    internal static string AgentCommand(ServerCallContext context, string token)
+    {
+        var host = string.IsNullOrEmpty(context.Host) ? "HUB_HOST:8081" : context.Host;
+        return $"dotnet run --project agent/GitOpsFleet.Agent -- --hub http://{host} --join-token {token} --cluster-name NAME";
+    }
+
+    internal static Dictionary<string, string> ParseSelector(string selector, string field)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in selector.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = part.IndexOf('=');
+            if (eq <= 0)
+            {
+                throw HubException.Invalid(field, $"'{part}' is not key=value; write e.g. env=prod,region=eu");
+            }
+            result[part[..eq].Trim()] = part[(eq + 1)..].Trim();
+        }
+        return result;
+    }
+
+    private static void Require(string value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw HubException.Invalid(field, "is required");
+        }
+    }
+
+    private static void RequireDnsLabel(string value, string field)
+    {
+        Require(value, field);
+        if (!Names.IsDnsLabel(value))
+        {
+            throw HubException.Invalid(field, $"'{value}' is not a valid name (lower-case letters, digits and '-', at most 63)");
+        }
+    }
+}

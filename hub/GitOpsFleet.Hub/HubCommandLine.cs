@@ -1,0 +1,31 @@
+namespace GitOpsFleet.Hub;
+
+/// <summary>Parses the hub's flags: --http-port, --grpc-port, --data-dir, --listen, --admin-token-file, --demo.</summary>
+public static class HubCommandLine
+{
+    public static HubOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new HubOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{arg} needs a value");
+            switch (arg)
+            {
+                case "--http-port": options.HttpPort = ParsePort(arg, Value()); break;
+                case "--grpc-port": options.GrpcPort = ParsePort(arg, Value()); break;
+                case "--data-dir": options.DataDirectory = Value(); break;
+                case "--listen": options.ListenAddress = Value(); break;
+                case "--admin-token-file": options.AdminTokenFile = Value(); break;
+                case "--demo": options.Demo = true; break;
+                default:
+                    throw new ArgumentException($"unknown flag {arg}; the hub takes --http-port, --grpc-port, --data-dir, --listen, --admin-token-file, --demo");
+            }
+        }
+        options.Validate();
+        return options;
+    }
+
+    private static int ParsePort(string flag, string value) =>
+        int.TryParse(value, out var port) ? port : throw new ArgumentException($"{flag} '{value}' is not a port number");
+}

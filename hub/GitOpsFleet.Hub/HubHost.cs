@@ -1,0 +1,89 @@
+using System.Net;
+using GitOpsFleet.Hub.Hosting;
+
+namespace GitOpsFleet.Hub;
+
+/// <summary>A running hub (ASP.NET Core + Orleans silo) in this process; start several with different data dirs.</summary>
+public sealed class HubHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private HubHost(WebApplication app, Uri httpAddress, Uri grpcAddress, string? initialAdminToken)
+    {
+        _app = app;
+        HttpAddress = httpAddress;
+        GrpcAddress = grpcAddress;
+        InitialAdminToken = initialAdminToken;
+    }
+
+    /// <summary>HTTP/1.1 address (health, JSON API), always given as 127.0.0.1.</summary>
+    public Uri HttpAddress { get; }
+
+    /// <summary>gRPC (h2c) address for agents and the CLI, always given as 127.0.0.1.</summary>
+    public Uri GrpcAddress { get; }
+
+    /// <summary>The admin token when this start created it (first start on a data dir), else null.</summary>
+    public string? InitialAdminToken { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
+
+    public static Task<HubHost> StartAsync(HubOptions options, CancellationToken cancellationToken) =>
+        StartAsync(options, configureServices: null, cancellationToken);
+
+    /// <summary>Starts a hub; <paramref name="configureServices"/> runs last, so tests can replace services (e.g. sources).</summary>
+    public static async Task<HubHost> StartAsync(HubOptions options, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var httpPort = FreePorts.OrFree(options.HttpPort);
+        var grpcPort = FreePorts.OrFree(options.GrpcPort);
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.ConfigureHubKestrel(IPAddress.Parse(options.ListenAddress), httpPort, grpcPort)
+            .AddHubSilo(dataDirectory, FreePorts.OrFree(options.SiloPort), FreePorts.OrFree(options.GatewayPort))
+            .AddHubServices(dataDirectory);
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapHubEndpoints();
+        await app.StartAsync(cancellationToken);
+        try
+        {
+            var grains = app.Services.GetRequiredService<IGrainFactory>();
+            var adminToken = await HubStartup.EnsureAdminTokenAsync(grains, options.AdminTokenFile, cancellationToken);
+            if (adminToken is not null)
+            {
+                // Shown once: only its hash is kept.
+                Console.WriteLine($"Admin API token (shown once, keep it): {adminToken}");
+            }
+            await HubStartup.WakeRepositoriesAsync(grains, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<HubHost>());
+            return new HubHost(app, new Uri($"http://127.0.0.1:{httpPort}"), new Uri($"http://127.0.0.1:{grpcPort}"), adminToken);
+        }
+        catch
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until the process is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+
+namespace GitOpsFleet.Hub;
+
+/// <summary>Settings of one hub process; port 0 means "pick a free port".</summary>
+public sealed class HubOptions
+{
+    /// <summary>HTTP/1.1 port for /healthz, /readyz and the JSON API. Default 8080.</summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>HTTP/2 (h2c) port for gRPC: agents and the fleet CLI. Default 8081.</summary>
+    public int GrpcPort { get; set; } = 8081;
+
+    /// <summary>Where the hub keeps hub.db and the Git cache. Default "data" (relative to the working directory).</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Start the demo fleet (simulated clusters and agents). Default false.</summary>
+    public bool Demo { get; set; }
+
+    /// <summary>When set, the admin token created on first start is also written to this file. Default null.</summary>
+    public string? AdminTokenFile { get; set; }
+
+    /// <summary>Orleans silo-to-silo port. Default 0: a free port.</summary>
+    public int SiloPort { get; set; }
+
+    /// <summary>Orleans client gateway port. Default 0: a free port.</summary>
+    public int GatewayPort { get; set; }
+
+    /// <summary>
+    /// Address Kestrel binds. Default 127.0.0.1, or 0.0.0.0 inside a container
+    /// (DOTNET_RUNNING_IN_CONTAINER=true), where the hub must be reachable from outside.
+    /// </summary>
+    public string ListenAddress { get; set; } =
+        Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER") == "true" ? "0.0.0.0" : "127.0.0.1";
+
+    /// <summary>Throws with a message that says how to fix the first bad setting.</summary>
+    public void Validate()
+    {
+        CheckPort(HttpPort, "--http-port");
+        CheckPort(GrpcPort, "--grpc-port");
+        CheckPort(SiloPort, "silo port");
+        CheckPort(GatewayPort, "gateway port");
+        if (HttpPort != 0 && HttpPort == GrpcPort)
+        {
+            throw new ArgumentException($"--http-port and --grpc-port are both {HttpPort}; give them different ports");
+        }
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ArgumentException("--data-dir is empty; give a directory the hub may write, e.g. --data-dir ./data");
+        }
+        if (!IPAddress.TryParse(ListenAddress, out _))
+        {
+            throw new ArgumentException($"listen address '{ListenAddress}' is not an IP address; use e.g. 127.0.0.1 or 0.0.0.0");
+        }
+    }
+
+    private static void CheckPort(int port, string name)
+    {
+        if (port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"{name} {port} is out of range; use 1-65535, or 0 for a free port");
+        }
+    }
+}
