@@ -7,7 +7,7 @@ namespace GitOpsFleet.StructuredMerge;
 /// A path is a list of FieldsV1 tokens ("f:spec", "k:{\"name\":\"nginx\"}", "v:\"x\""); a member is a
 /// path that is itself owned (a leaf value, an atomic list, or a list item).
 /// </summary>
-public sealed class FieldSet : IEquatable<FieldSet>
+public sealed partial class FieldSet : IEquatable<FieldSet>
 {
     private sealed class Node
     {

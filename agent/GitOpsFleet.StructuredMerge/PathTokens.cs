@@ -90,14 +90,8 @@ internal static class PathTokens
     {
         if (token.Length > 2 && (token.StartsWith("k:", StringComparison.Ordinal) || token.StartsWith("v:", StringComparison.Ordinal)))
         {
-            try
-            {
-                return token[..2] + Canonical(JsonNode.Parse(token[2..]));
-            }
-            catch (JsonException)
-            {
-                return token;
-            }
+            var parsed = TryParse(token[2..]);
+            return parsed is not null || token[2..] == "null" ? token[..2] + Canonical(parsed) : token;
         }
 
         return token;
@@ -118,14 +112,8 @@ internal static class PathTokens
                 case "v:":
                     sb.Append("[=").Append(body).Append(']');
                     break;
-                case "k:":
-                    sb.Append('[');
-                    if (JsonNode.Parse(body) is JsonObject key)
-                    {
-                        sb.AppendJoin(",", key.Select(p => p.Key + "=" + Canonical(p.Value)));
-                    }
-
-                    sb.Append(']');
+                case "k:" when TryParse(body) is JsonObject key:
+                    sb.Append('[').AppendJoin(",", key.Select(p => p.Key + "=" + Canonical(p.Value))).Append(']');
                     break;
                 default:
                     sb.Append('[').Append(token).Append(']');
@@ -144,7 +132,20 @@ internal static class PathTokens
             return [];
         }
 
-        return JsonNode.Parse(token[2..]) is JsonObject key ? key.Select(p => p.Key).ToList() : [];
+        return TryParse(token[2..]) is JsonObject key ? key.Select(p => p.Key).ToList() : [];
+    }
+
+    // Stored managedFields may hold anything; a token that is not JSON is kept as an opaque name.
+    private static JsonNode? TryParse(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static JsonNode? Sorted(JsonNode? node) => node switch

@@ -90,4 +90,25 @@ public class FieldSetTests
 
         Assert.Equal(keys, actual is null ? null : string.Join(",", actual));
     }
+
+    [Fact]
+    public void ExtractFrom_AppliedFieldsOfLiveObject_GivesOwnedValuesWithListKeys()
+    {
+        var live = ServerSideApply.Apply(null, Object("apply/deployment.yaml"), "gitopsfleet", false, T0).Object;
+        live = ServerSideApply.Apply(live, Object("apply/sidecar-image.yaml"), "injector", false, T1).Object;
+        live["status"] = JsonNode.Parse("""{"replicas":2}""");
+
+        var owned = ManagedFieldsTracker.FieldsOwnedBy(live, "injector", "Apply").ExtractFrom(live);
+
+        Assert.Equal("""{"spec":{"template":{"spec":{"containers":[{"image":"busybox:1.36","name":"sidecar"}]}}}}""", Json(owned));
+    }
+
+    [Fact]
+    public void FromFieldsV1_MalformedKeyToken_IsKeptAsOpaqueName()
+    {
+        var set = FieldSet.FromFieldsV1((JsonObject)JsonNode.Parse("""{"f:spec":{"k:{not json":{}}}""")!);
+
+        Assert.Equal(1, set.Count);
+        Assert.Equal("""{"f:spec":{"k:{not json":{}}}""", Json(set.ToFieldsV1()));
+    }
 }
