@@ -1,0 +1,124 @@
+using System.CommandLine;
+using GitOpsFleet.Cli.Infrastructure;
+using GitOpsFleet.Cli.Output;
+using GitOpsFleet.Protos.Fleet;
+
+namespace GitOpsFleet.Cli.Commands;
+
+/// <summary><c>fleet cluster ...</c>: join tokens and registered clusters.</summary>
+internal static class ClusterCommands
+{
+    public static Command Build(CliApp app)
+    {
+        var cluster = new Command("cluster", "Registered clusters and the join tokens that register them");
+        cluster.Subcommands.Add(JoinToken(app));
+        cluster.Subcommands.Add(List(app));
+        cluster.Subcommands.Add(Get(app));
+        cluster.Subcommands.Add(Remove(app));
+        return cluster;
+    }
+
+    private static Command JoinToken(CliApp app)
+    {
+        var joinToken = new Command("join-token", "Tokens an agent presents once to register its cluster");
+
+        var ttl = new Option<string>("--ttl") { Description = "How long the token stays valid (e.g. 30m, 1h, 7d)", DefaultValueFactory = _ => "1h" };
+        var reusable = new Option<bool>("--reusable") { Description = "Let many clusters join with this token" };
+        var labels = new Option<string[]>("--label", "-l") { Description = "Label for clusters that join with it (k=v, repeatable)", AllowMultipleArgumentsPerToken = false };
+        var create = new Command("create", "Create a join token and print the agent command that uses it") { ttl, reusable, labels };
+        app.WithAction(create, async (ctx, parse, ct) =>
+        {
+            var request = new CreateJoinTokenRequest
+            {
+                TtlSeconds = (int)Math.Min(int.MaxValue, Parse.Duration(parse.GetValue(ttl)!, "--ttl").TotalSeconds),
+                Reusable = parse.GetValue(reusable),
+            };
+            request.Labels.Add(Parse.Labels(parse.GetValue(labels), "--label"));
+            var token = await ctx.Client.CreateJoinTokenAsync(request, ctx.Call(ct));
+            ctx.Printer.Print(token, w =>
+            {
+                w.WriteLine($"Token:    {token.Token}");
+                w.WriteLine($"Expires:  {Display.Time(token.ExpiresUnixMs)} ({Display.Age(token.ExpiresUnixMs)})");
+                w.WriteLine($"Reusable: {(token.Reusable ? "yes" : "no")}");
+                if (token.Labels.Count > 0) w.WriteLine($"Labels:   {Display.Labels(token.Labels)}");
+                w.WriteLine();
+                w.WriteLine("Start an agent with:");
+                w.WriteLine("  " + token.AgentCommand);
+            });
+            return ExitCodes.Success;
+        });
+
+        var list = new Command("list", "List join tokens (secrets are never shown again)");
+        app.WithAction(list, async (ctx, _, ct) =>
+        {
+            var response = await ctx.Client.ListJoinTokensAsync(new ListJoinTokensRequest(), ctx.Call(ct));
+            ctx.Printer.Print(response, w =>
+            {
+                var table = new TableWriter("ID", "REUSABLE", "USES", "EXPIRES", "REVOKED", "LABELS");
+                foreach (var t in response.Tokens)
+                    table.Row(t.Id, t.Reusable ? "yes" : "no", t.Uses, Display.Age(t.ExpiresUnixMs), t.Revoked ? "yes" : "no", Display.Labels(t.Labels));
+                table.WriteTo(w);
+            });
+            return ExitCodes.Success;
+        });
+
+        joinToken.Subcommands.Add(create);
+        joinToken.Subcommands.Add(list);
+        return joinToken;
+    }
+
+    private static Command List(CliApp app)
+    {
+        var selector = new Option<string[]>("--selector", "-l") { Description = "Only clusters with these labels (k=v, repeatable)" };
+        var list = new Command("list", "List clusters") { selector };
+        return app.WithAction(list, async (ctx, parse, ct) =>
+        {
+            var labels = Parse.Labels(parse.GetValue(selector), "--selector");
+            var request = new ListClustersRequest { Selector = string.Join(",", labels.Select(l => $"{l.Key}={l.Value}")) };
+            var response = await ctx.Client.ListClustersAsync(request, ctx.Call(ct));
+            ctx.Printer.Print(response, w =>
+            {
+                var table = new TableWriter("NAME", "CONNECTED", "LABELS", "AGENT", "KUBERNETES", "LAST SEEN", "APPS");
+                foreach (var c in response.Clusters)
+                    table.Row(c.Name, c.Connected ? "yes" : "no", Display.Labels(c.Labels), c.AgentVersion, c.KubernetesVersion, Display.Age(c.LastSeenUnixMs), c.Applications.Count);
+                table.WriteTo(w);
+            });
+            return ExitCodes.Success;
+        });
+    }
+
+    private static Command Get(CliApp app)
+    {
+        var name = new Argument<string>("NAME") { Description = "Cluster name" };
+        var get = new Command("get", "Show one cluster") { name };
+        return app.WithAction(get, async (ctx, parse, ct) =>
+        {
+            var c = await ctx.Client.GetClusterAsync(new GetClusterRequest { Name = parse.GetValue(name) }, ctx.Call(ct));
+            ctx.Printer.Print(c, w =>
+            {
+                w.WriteLine($"Name:         {c.Name}");
+                w.WriteLine($"Connected:    {(c.Connected ? "yes" : "no")}");
+                w.WriteLine($"Labels:       {Display.Labels(c.Labels)}");
+                w.WriteLine($"Agent:        {(c.AgentVersion.Length == 0 ? "-" : c.AgentVersion)}");
+                w.WriteLine($"Kubernetes:   {(c.KubernetesVersion.Length == 0 ? "-" : c.KubernetesVersion)}");
+                w.WriteLine($"Registered:   {Display.Time(c.RegisteredUnixMs)}");
+                w.WriteLine($"Last seen:    {Display.Time(c.LastSeenUnixMs)}");
+                w.WriteLine($"Applications: {(c.Applications.Count == 0 ? "-" : string.Join(", ", c.Applications))}");
+            });
+            return ExitCodes.Success;
+        });
+    }
+
+    private static Command Remove(CliApp app)
+    {
+        var name = new Argument<string>("NAME") { Description = "Cluster name" };
+        var remove = new Command("remove", "Forget a cluster (its agent must register again)") { name };
+        return app.WithAction(remove, async (ctx, parse, ct) =>
+        {
+            var clusterName = parse.GetValue(name)!;
+            await ctx.Client.RemoveClusterAsync(new RemoveClusterRequest { Name = clusterName }, ctx.Call(ct));
+            await ctx.Stdout.WriteLineAsync($"cluster {clusterName} removed");
+            return ExitCodes.Success;
+        });
+    }
+}

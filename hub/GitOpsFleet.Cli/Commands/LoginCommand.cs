@@ -1,0 +1,25 @@
+using System.CommandLine;
+using GitOpsFleet.Cli.Infrastructure;
+
+namespace GitOpsFleet.Cli.Commands;
+
+/// <summary><c>fleet login --hub URL --token T</c>: remembers the hub and token in the config file.</summary>
+internal static class LoginCommand
+{
+    public static Command Build(CliApp app)
+    {
+        var command = new Command("login", "Save the hub address and API token to ~/.config/gitopsfleet/config.json");
+        return app.WithAction(command, async (ctx, parse, ct) =>
+        {
+            var token = parse.GetValue(app.Token);
+            if (string.IsNullOrWhiteSpace(token))
+                throw new CliException("fleet login needs --token (the admin token the hub printed on first start)");
+            var hub = ctx.Hub;
+            // Check the pair works before saving it, so a typo is caught now rather than on the next command.
+            await ctx.Client.ListClustersAsync(new Protos.Fleet.ListClustersRequest(), ctx.Call(ct, TimeSpan.FromSeconds(10)));
+            new CliConfig(hub, token).Save(app.Environment.ConfigPath);
+            await ctx.Stdout.WriteLineAsync($"logged in to {hub}; saved to {app.Environment.ConfigPath}");
+            return ExitCodes.Success;
+        });
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using GitOpsFleet.Protos.Fleet;
+
+namespace GitOpsFleet.Cli.Tests.Support;
+
+/// <summary>A FleetService that answers from canned data and records what it was sent.</summary>
+internal sealed class FakeFleetService : FleetService.FleetServiceBase
+{
+    public ConcurrentQueue<string> Authorizations { get; } = new();
+
+    public ConcurrentQueue<Google.Protobuf.IMessage> Requests { get; } = new();
+
+    public List<Cluster> Clusters { get; } = [];
+
+    /// <summary>Answers GetApplication by call number (0-based); null means NotFound.</summary>
+    public Func<int, Application?> Applications { get; set; } = _ => null;
+
+    public int GetApplicationCalls => _getApplicationCalls;
+
+    public Status? FailWith { get; set; }
+
+    private int _getApplicationCalls;
+
+    private void Record(Google.Protobuf.IMessage request, ServerCallContext context)
+    {
+        Authorizations.Enqueue(context.RequestHeaders.GetValue("authorization") ?? string.Empty);
+        Requests.Enqueue(request);
+        if (FailWith is { } status) throw new RpcException(status);
+    }
+
+    public override Task<ListClustersResponse> ListClusters(ListClustersRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        var response = new ListClustersResponse();
+        response.Clusters.Add(Clusters);
+        return Task.FromResult(response);
+    }
+
+    public override Task<JoinToken> CreateJoinToken(CreateJoinTokenRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        var token = new JoinToken
+        {
+            Id = "jt-1",
+            Token = "join-secret-123",
+            ExpiresUnixMs = DateTimeOffset.UtcNow.AddSeconds(request.TtlSeconds).ToUnixTimeMilliseconds(),
+            Reusable = request.Reusable,
+            AgentCommand = "gitopsfleet-agent --hub http://hub:8081 --join-token join-secret-123 --cluster-name NAME",
+        };
+        token.Labels.Add(request.Labels);
+        return Task.FromResult(token);
+    }
+
+    public override Task<Repository> AddRepository(AddRepositoryRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        var r = request.Repository.Clone();
+        r.Password = string.Empty;
+        return Task.FromResult(r);
+    }
+
+    public override Task<Application> CreateApplication(CreateApplicationRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        return Task.FromResult(request.Application);
+    }
+
+    public override Task<Application> GetApplication(GetApplicationRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        var call = Interlocked.Increment(ref _getApplicationCalls) - 1;
+        var app = Applications(call) ?? throw new RpcException(new Status(StatusCode.NotFound, $"application {request.Name} not found"));
+        return Task.FromResult(app);
+    }
+
+    public override Task<Empty> DeleteApplication(DeleteApplicationRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        return Task.FromResult(new Empty());
+    }
+}
