@@ -11,9 +11,11 @@ public static class ServerSideApply
 
     /// <summary>
     /// Applies <paramref name="applied"/> (a full or partial object) to <paramref name="live"/> (null when it does not exist yet)
-    /// on behalf of <paramref name="manager"/>. Neither input is modified.
+    /// on behalf of <paramref name="manager"/>. Neither input is modified. For the main resource the caller strips
+    /// <c>status</c> from <paramref name="applied"/> when the kind has a status subresource; for an apply to the status
+    /// subresource pass <paramref name="subresource"/> "status" (the entry is recorded with it).
     /// </summary>
-    public static ApplyResult Apply(JsonObject? live, JsonObject applied, string manager, bool force, DateTimeOffset now)
+    public static ApplyResult Apply(JsonObject? live, JsonObject applied, string manager, bool force, DateTimeOffset now, string? subresource = null)
     {
         ArgumentNullException.ThrowIfNull(applied);
         ArgumentException.ThrowIfNullOrEmpty(manager);
@@ -31,7 +33,7 @@ public static class ServerSideApply
         var entries = ManagedEntry.Read(live);
         var apiVersion = Str(applied, "apiVersion") ?? (live is null ? null : Str(live, "apiVersion")) ?? "";
         var newSet = FieldSet.FromObject(config);
-        var previous = entries.FirstOrDefault(e => e.Is(manager, ManagedEntry.ApplyOperation, null));
+        var previous = entries.FirstOrDefault(e => e.Is(manager, ManagedEntry.ApplyOperation, subresource));
         var others = entries.Where(e => e != previous).ToList();
 
         var merged = (JsonObject)ObjectWalker.Merge(liveBody ?? new JsonObject(), config, "")!;
@@ -76,7 +78,7 @@ public static class ServerSideApply
             updated.Add(entry);
         }
 
-        var mine = previous?.Clone() ?? ManagedEntry.Create(manager, ManagedEntry.ApplyOperation, null);
+        var mine = previous?.Clone() ?? ManagedEntry.Create(manager, ManagedEntry.ApplyOperation, subresource);
         mine.ReplaceSet(newSet);
         if (previous is null || previous.ApiVersion != apiVersion)
         {

@@ -32,7 +32,7 @@ public class ApplyScenarioTests
                     last = null;
                     break;
                 case var op:
-                    last = ServerSideApply.Apply(live, obj, manager, op == "force-apply", time);
+                    last = ServerSideApply.Apply(live, obj, manager, op == "force-apply", time, (string?)step["subresource"]);
                     if (last.Conflicts.Count == 0)
                     {
                         live = last.Object;

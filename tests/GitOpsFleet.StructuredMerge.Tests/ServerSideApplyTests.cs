@@ -179,4 +179,17 @@ public class ServerSideApplyTests
         Assert.Equal(2L, (long)result.Object["spec"]!["replicas"]!); // hpa still owns it
         Assert.False(ManagedFieldsTracker.FieldsOwnedBy(result.Object, "gitopsfleet", "Apply").Contains(".spec.replicas"));
     }
+
+    [Fact]
+    public void Apply_StatusSubresource_RecordsSubresourceAndNamesItInConflicts()
+    {
+        var status = JsonNode.Parse("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"status":{"replicas":1}}""")!.AsObject();
+        var live = ServerSideApply.Apply(Applied("deployment.yaml"), status, "controller", false, T1, "status").Object;
+        status["status"]!["replicas"] = 2;
+
+        var result = ServerSideApply.Apply(live, status, "intruder", false, T2, "status");
+
+        Assert.Equal("status", (string?)Entry(live, "controller")!["subresource"]);
+        Assert.Equal("Apply failed with 1 conflict: conflict with \"controller\" with subresource \"status\": .status.replicas", result.ConflictMessage());
+    }
 }
