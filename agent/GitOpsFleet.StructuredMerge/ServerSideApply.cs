@@ -36,7 +36,7 @@ public static class ServerSideApply
         var previous = entries.FirstOrDefault(e => e.Is(manager, ManagedEntry.ApplyOperation, subresource));
         var others = entries.Where(e => e != previous).ToList();
 
-        var merged = (JsonObject)ObjectWalker.Merge(liveBody ?? new JsonObject(), config, "")!;
+        var merged = (JsonObject)ObjectMerger.Merge(liveBody ?? new JsonObject(), config, "")!;
         if (previous is not null && !previous.Set.IsEmpty)
         {
             // Fields this manager applied last time but not now go, unless someone (this apply included) still owns them.
