@@ -6,8 +6,15 @@ internal sealed partial class ClusterGrain(
     [PersistentState("cluster")] IPersistentState<ClusterState> state,
     ILogger<ClusterGrain> logger) : Grain, IClusterGrain
 {
+    /// <summary>How often the liveness check runs while an agent is attached.</summary>
+    internal static readonly TimeSpan LivenessPeriod = TimeSpan.FromSeconds(15);
+
+    /// <summary>An agent silent this long (no heartbeat, no status) is taken as gone.</summary>
+    internal static readonly TimeSpan SilenceLimit = TimeSpan.FromSeconds(75);
+
     private IAgentSessionObserver? _observer;
     private Guid _sessionId;
+    private IGrainTimer? _liveness;
     // Highest status generation seen per app since activation: replayed or reordered older ones are dropped.
     private readonly Dictionary<string, long> _lastStatusGeneration = new(StringComparer.Ordinal);
     private readonly HashSet<string> _loggedUnknownApps = new(StringComparer.Ordinal);
@@ -62,6 +69,7 @@ internal sealed partial class ClusterGrain(
             _ = _observer.OnClosedAsync($"cluster {Name} was removed from the hub");
         }
         _observer = null;
+        DisarmLiveness();
         await state.ClearStateAsync();
         state.State = new ClusterState();
         await GrainFactory.Index(IndexKeys.Clusters).RemoveAsync(Name);
@@ -71,103 +79,6 @@ internal sealed partial class ClusterGrain(
             await GrainFactory.GetGrain<IApplicationGrain>(app).OnClusterChangedAsync(Name);
         }
         return true;
-    }
-
-    public async Task<AttachResult> AttachAsync(Guid sessionId, IAgentSessionObserver observer, AgentHello hello)
-    {
-        EnsureExists();
-        if (_observer is not null && _sessionId != sessionId)
-        {
-            // Only one stream per cluster: the newest wins, the old one is told to go.
-            _ = _observer.OnClosedAsync($"a newer session for cluster {Name} connected");
-        }
-        var wasConnected = _observer is not null;
-        _observer = observer;
-        _sessionId = sessionId;
-        state.State.AgentVersion = hello.AgentVersion;
-        state.State.KubernetesVersion = hello.KubernetesVersion;
-        state.State.LastSeenUnixMs = Now;
-        await state.WriteStateAsync();
-
-        var desired = new List<DesiredApp>();
-        var removals = new List<RemoveApp>();
-        foreach (var (app, entry) in state.State.Apps)
-        {
-            var applied = hello.AppliedGenerations.GetValueOrDefault(app, 0);
-            if (entry.Removed)
-            {
-                if (hello.AppliedGenerations.ContainsKey(app) && applied < entry.Generation)
-                {
-                    removals.Add(new RemoveApp(app, entry.Generation, entry.Prune));
-                }
-            }
-            else if (applied < entry.Generation)
-            {
-                var message = await ToDesiredAsync(app, entry);
-                if (message is not null)
-                {
-                    desired.Add(message);
-                }
-            }
-        }
-        var applications = state.State.Apps.Where(a => !a.Value.Removed).Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
-        LogAttached(Name, desired.Count, removals.Count);
-        if (!wasConnected)
-        {
-            await AppendEventAsync(EventTypes.ClusterConnected, $"cluster {Name} connected (agent {hello.AgentVersion}, Kubernetes {hello.KubernetesVersion})");
-            await NotifyApplicationsOfConnectionAsync(true);
-        }
-        return new AttachResult(applications, desired, removals);
-    }
-
-    public Task HeartbeatAsync(Guid sessionId, IAgentSessionObserver observer)
-    {
-        state.State.LastSeenUnixMs = Now;
-        if (_observer is null && state.State.Exists)
-        {
-            // The grain was reactivated while the stream stayed up: take the session back.
-            _observer = observer;
-            _sessionId = sessionId;
-        }
-        return Task.CompletedTask;
-    }
-
-    public async Task DetachAsync(Guid sessionId)
-    {
-        if (_sessionId != sessionId || _observer is null)
-        {
-            return;
-        }
-        _observer = null;
-        if (!state.State.Exists)
-        {
-            return;
-        }
-        state.State.LastSeenUnixMs = Now;
-        await state.WriteStateAsync();
-        await AppendEventAsync(EventTypes.ClusterDisconnected, $"cluster {Name} disconnected");
-        await NotifyApplicationsOfConnectionAsync(false);
-    }
-
-    public Task ReportStatusAsync(Guid sessionId, AgentAppStatus status)
-    {
-        state.State.LastSeenUnixMs = Now;
-        if (!state.State.Apps.TryGetValue(status.App, out var entry) || entry.Removed)
-        {
-            if (_loggedUnknownApps.Add(status.App))
-            {
-                LogUnknownApp(Name, status.App);
-            }
-            return Task.CompletedTask;
-        }
-        if (status.Generation > entry.Generation
-            || status.Generation < _lastStatusGeneration.GetValueOrDefault(status.App, 0))
-        {
-            LogStaleStatus(Name, status.App, status.Generation, entry.Generation);
-            return Task.CompletedTask;
-        }
-        _lastStatusGeneration[status.App] = status.Generation;
-        return GrainFactory.GetGrain<IApplicationGrain>(status.App).OnTargetStatusAsync(Name, status);
     }
 
     public async Task<long> SetDesiredAsync(DesiredSpec spec)
@@ -298,6 +209,9 @@ internal sealed partial class ClusterGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cluster {Cluster} application {App}: bundle {Hash} is missing from storage; re-sync the application to render it again")]
     private partial void LogMissingBundle(string cluster, string app, string hash);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster {Cluster}: nothing heard from its agent for {Seconds} s; closing the session (the agent reconnects on its own)")]
+    private partial void LogSilent(string cluster, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record an event for cluster {Cluster}")]
     private partial void LogEventFailed(Exception exception, string cluster);

@@ -21,7 +21,8 @@ internal sealed class TestHub : IAsyncDisposable
         Git = git;
         Renderer = renderer;
         Channel = GrpcChannel.ForAddress(host.GrpcAddress);
-        AdminToken = host.InitialAdminToken ?? throw new InvalidOperationException("a fresh data dir must create an admin token");
+        // A restarted hub keeps its admin token; the file written on first start has it.
+        AdminToken = host.InitialAdminToken ?? File.ReadAllText(Path.Combine(dataDirectory, "admin-token")).Trim();
         Fleet = new FleetService.FleetServiceClient(Channel.Intercept(metadata =>
         {
             metadata.Add("authorization", $"Bearer {AdminToken}");
@@ -39,7 +40,7 @@ internal sealed class TestHub : IAsyncDisposable
     public FleetService.FleetServiceClient Fleet { get; }
     public AgentService.AgentServiceClient Agents { get; }
 
-    public static async Task<TestHub> StartAsync(string? dataDirectory = null)
+    public static async Task<TestHub> StartAsync(string? dataDirectory = null, bool realSources = false)
     {
         var ownsDirectory = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "gitopsfleet-hub-tests", Guid.NewGuid().ToString("N"));
@@ -56,8 +57,11 @@ internal sealed class TestHub : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var host = await HubHost.StartAsync(options, services =>
         {
-            services.AddSingleton<IGitSource>(git);
-            services.AddSingleton<IManifestRenderer>(renderer);
+            if (!realSources)
+            {
+                services.AddSingleton<IGitSource>(git);
+                services.AddSingleton<IManifestRenderer>(renderer);
+            }
         }, timeout.Token);
         return new TestHub(host, dataDirectory, ownsDirectory, git, renderer);
     }
