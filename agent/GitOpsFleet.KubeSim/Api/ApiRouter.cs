@@ -37,6 +37,14 @@ internal sealed partial class ApiRouter(ResourceService service, TimeSpan bookma
                 await WriteAsync(context, 400, ApiException.Status(400, "BadRequest", e.Message, null));
             }
         }
+        catch (Exception e)
+        {
+            // A simulator bug: say so in a Status body rather than an empty 500.
+            if (!context.Response.HasStarted)
+            {
+                await WriteAsync(context, 500, ApiException.Status(500, "InternalError", $"kubesim internal error: {e}", null));
+            }
+        }
     }
 
     private async Task RouteAsync(HttpContext context, string path, CancellationToken stopping)
