@@ -15,10 +15,52 @@ public static class ManifestParser
 {
     /// <summary>Parses <paramref name="text"/>; <paramref name="sourceName"/> (a file path) names the source in errors.</summary>
     /// <exception cref="SourceException">The text is not valid YAML/JSON or an object lacks apiVersion, kind or metadata.name.</exception>
-    public static IReadOnlyList<ParsedManifest> Parse(string text, string sourceName)
+    public static IReadOnlyList<ParsedManifest> Parse(string text, string sourceName) =>
+        Parse(text, sourceName, sourceName.EndsWith(".json", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Parses a tool's YAML stream (kustomize build, helm template).</summary>
+    internal static IReadOnlyList<ParsedManifest> ParseYaml(string text, string sourceName) => Parse(text, sourceName, isJson: false);
+
+    /// <summary>
+    /// Parses jsonnet's JSON output: an object, a List, an array, or (as kubecfg and Tanka allow) an object whose
+    /// values are objects, arrays or such objects again, flattened in key order.
+    /// </summary>
+    internal static IReadOnlyList<ParsedManifest> ParseJsonOutput(string text, string sourceName)
+    {
+        var result = new List<ParsedManifest>();
+        var index = 0;
+        foreach (var document in ReadJson(text, sourceName))
+        {
+            foreach (var node in Flatten(document))
+                Collect(node, index++, sourceName, result);
+        }
+
+        return result;
+    }
+
+    private static IEnumerable<JsonNode> Flatten(JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                yield break;
+            case JsonObject o when o["kind"] is null && o["apiVersion"] is null:
+                foreach (var (_, value) in o.OrderBy(p => p.Key, StringComparer.Ordinal).ToList())
+                    foreach (var inner in Flatten(value)) yield return inner;
+                break;
+            case JsonArray a:
+                foreach (var item in a)
+                    foreach (var inner in Flatten(item)) yield return inner;
+                break;
+            default:
+                yield return node;
+                break;
+        }
+    }
+
+    private static IReadOnlyList<ParsedManifest> Parse(string text, string sourceName, bool isJson)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var isJson = sourceName.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         var result = new List<ParsedManifest>();
         var index = 0;
         foreach (var document in isJson ? ReadJson(text, sourceName) : ReadYaml(text, sourceName))

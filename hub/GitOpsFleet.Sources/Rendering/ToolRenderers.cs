@@ -1,8 +1,130 @@
+using GitOpsFleet.Sources.Git;
+using GitOpsFleet.Sources.Rendering.Tools;
+
 namespace GitOpsFleet.Sources.Rendering;
 
-/// <summary>Renderers that run an external tool (kustomize, jsonnet, helm) on a fresh checkout of the commit.</summary>
+/// <summary>
+/// Renderers that run an external tool (kustomize, jsonnet, helm) in a fresh checkout of the exact commit,
+/// written to a private temp folder that is deleted afterwards.
+/// </summary>
 internal static class ToolRenderers
 {
-    public static Task<RenderedBundle> RenderAsync(RenderPlan plan, RenderContext context, CancellationToken cancellationToken) =>
-        throw new SourceException($"renderer '{plan.Renderer}' is not available in this hub yet ({context.Label})");
+    public static async Task<RenderedBundle> RenderAsync(RenderPlan plan, RenderContext context, CancellationToken cancellationToken)
+    {
+        var tool = plan.Renderer switch
+        {
+            RenderPlan.Kustomize => ResolveKustomize(),
+            RenderPlan.Jsonnet => ToolProcess.Find("jsonnet") is { } jsonnet ? (jsonnet, Array.Empty<string>())
+                : throw new SourceException("jsonnet not found on PATH; install jsonnet (Debian: apt-get install jsonnet) to use the jsonnet renderer"),
+            RenderPlan.Helm => ToolProcess.Find("helm") is { } helm ? (helm, Array.Empty<string>())
+                : throw new SourceException("helm not found on PATH; install helm 3 to use the helm renderer"),
+            _ => throw new SourceException($"renderer '{plan.Renderer}' is unknown ({context.Label})"),
+        };
+
+        var work = Path.Combine(Path.GetTempPath(), "gitopsfleet-render", Guid.NewGuid().ToString("N"));
+        var source = Path.Combine(work, "src");
+        var home = Path.Combine(work, "home");
+        Directory.CreateDirectory(home);
+        try
+        {
+            // A checkout may be larger than the output; allow it ten times the output cap.
+            CheckoutMaterializer.Materialize(context.Commit, source, context.Path, context.Label, context.MaxOutputBytes * 10, cancellationToken);
+            var appDirectory = context.Path.Length == 0 ? source : Path.Combine(source, context.Path.Replace('/', Path.DirectorySeparatorChar));
+            if (!Directory.Exists(appDirectory) && !File.Exists(appDirectory))
+                throw new SourceException($"path '{context.Path}' not found ({context.Label})");
+
+            string Mask(string text) => SecretMasker.Mask(text.Replace(source + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal).Replace(source, ".", StringComparison.Ordinal), context.Request.Repository);
+            var builder = new BundleBuilder(context.MaxOutputBytes, context.Label);
+            switch (plan.Renderer)
+            {
+                case RenderPlan.Kustomize:
+                    await KustomizeAsync(tool, source, appDirectory, home, context, builder, Mask, cancellationToken).ConfigureAwait(false);
+                    break;
+                case RenderPlan.Jsonnet:
+                    await JsonnetAsync(tool.Item1, source, appDirectory, home, context, builder, Mask, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    await HelmAsync(tool.Item1, appDirectory, home, context, builder, Mask, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+
+            return builder.Build();
+        }
+        finally
+        {
+            TryDelete(work);
+        }
+    }
+
+    private static (string, string[]) ResolveKustomize()
+    {
+        if (ToolProcess.Find("kustomize") is { } kustomize) return (kustomize, ["build"]);
+        if (ToolProcess.Find("kubectl") is { } kubectl) return (kubectl, ["kustomize"]);
+        throw new SourceException("kustomize not found on PATH; install kustomize or kubectl to use the kustomize renderer");
+    }
+
+    private static async Task KustomizeAsync((string Executable, string[] Prefix) tool, string source, string appDirectory, string home,
+        RenderContext context, BundleBuilder builder, Func<string, string> mask, CancellationToken cancellationToken)
+    {
+        if (!KustomizationCheck.FileNames.Any(f => File.Exists(Path.Combine(appDirectory, f))))
+            throw new SourceException($"path '{context.Path}' has no kustomization.yaml ({context.Label})");
+        KustomizationCheck.Check(source, context.Label);
+        var output = await ToolProcess.RunAsync(tool.Executable, [.. tool.Prefix, appDirectory], source, home, context.MaxOutputBytes, context.Label, mask, cancellationToken).ConfigureAwait(false);
+        builder.AddFile($"kustomize build {DisplayPath(context)}", Parsing.ManifestParser.ParseYaml(output, $"kustomize build {DisplayPath(context)}"));
+    }
+
+    private static async Task JsonnetAsync(string jsonnet, string source, string appDirectory, string home,
+        RenderContext context, BundleBuilder builder, Func<string, string> mask, CancellationToken cancellationToken)
+    {
+        var entries = File.Exists(appDirectory)
+            ? [appDirectory]
+            : Directory.EnumerateFiles(appDirectory, "*.jsonnet").Order(StringComparer.Ordinal).ToArray();
+        if (entries.Length == 0)
+            throw new SourceException($"path '{context.Path}' has no .jsonnet file ({context.Label})");
+
+        // Libraries: the repository root and any vendor/ folder (jsonnet-bundler's layout).
+        var libraries = new List<string> { source };
+        foreach (var vendor in new[] { Path.Combine(source, "vendor"), Path.Combine(File.Exists(appDirectory) ? Path.GetDirectoryName(appDirectory)! : appDirectory, "vendor") })
+            if (Directory.Exists(vendor) && !libraries.Contains(vendor)) libraries.Add(vendor);
+        JsonnetImportCheck.Check(source, libraries, context.Label);
+
+        var cluster = RenderPlan.ClusterJson(context.Request.Cluster);
+        foreach (var entry in entries)
+        {
+            var args = new List<string>();
+            foreach (var library in libraries) args.AddRange(["-J", library]);
+            args.AddRange(["--ext-code", "cluster=" + cluster, "--ext-str", "clusterName=" + context.Request.Cluster.Name, entry]);
+            var output = await ToolProcess.RunAsync(jsonnet, args, Path.GetDirectoryName(entry)!, home, context.MaxOutputBytes, context.Label, mask, cancellationToken).ConfigureAwait(false);
+            var name = RepositoryPaths.Relative(source, entry);
+            builder.AddFile(name, Parsing.ManifestParser.ParseJsonOutput(output, name));
+        }
+    }
+
+    private static async Task HelmAsync(string helm, string appDirectory, string home,
+        RenderContext context, BundleBuilder builder, Func<string, string> mask, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(appDirectory, "Chart.yaml")))
+            throw new SourceException($"path '{context.Path}' has no Chart.yaml ({context.Label})");
+        var release = context.Path.Length == 0 ? "release" : context.Path[(context.Path.LastIndexOf('/') + 1)..].ToLowerInvariant();
+        string[] args = ["template", release, appDirectory, "--include-crds"];
+        var output = await ToolProcess.RunAsync(helm, args, appDirectory, home, context.MaxOutputBytes, context.Label, mask, cancellationToken).ConfigureAwait(false);
+        builder.AddFile($"helm template {DisplayPath(context)}", Parsing.ManifestParser.ParseYaml(output, $"helm template {DisplayPath(context)}"));
+    }
+
+    private static string DisplayPath(RenderContext context) => context.Path.Length == 0 ? "." : context.Path;
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temp leftovers are harmless and cleaned by the OS.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
 }
