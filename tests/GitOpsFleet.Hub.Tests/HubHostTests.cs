@@ -52,4 +52,21 @@ public sealed class HubHostTests
         var cluster = await fleet.GetClusterAsync(new GetClusterRequest { Name = "kept" }, headers);
         Assert.Equal("kept", cluster.Name);
     }
+
+    [Fact]
+    public async Task DisposeAsync_AgentStillConnected_StopsPromptlyAndEndsStream()
+    {
+        var hub = await TestHub.StartAsync();
+        var credential = await hub.RegisterClusterAsync("lingering");
+        await using var agent = await FakeAgent.ConnectAsync(hub.Agents, credential, "lingering");
+        await agent.NextAsync();
+        using var watch = hub.Fleet.WatchEvents(new WatchEventsRequest());
+        await watch.ResponseHeadersAsync;
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await hub.DisposeAsync();
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"hub took {stopwatch.Elapsed} to stop");
+        await Assert.ThrowsAnyAsync<Exception>(() => agent.NextAsync(TimeSpan.FromSeconds(5)));
+    }
 }

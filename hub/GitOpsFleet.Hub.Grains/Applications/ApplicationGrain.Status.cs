@@ -3,6 +3,20 @@ namespace GitOpsFleet.Hub.Grains;
 // Observed state flowing up: per-target status from agents and the aggregate across targets.
 internal sealed partial class ApplicationGrain
 {
+    /// <summary>Status reports within this window share one storage write (a thousand agents, one write).</summary>
+    internal static readonly TimeSpan StatusFlushDelay = TimeSpan.FromSeconds(1);
+
+    private bool _statusDirty;
+    private IGrainTimer? _flushTimer;
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_statusDirty && state.State.Exists)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
     public async Task OnTargetStatusAsync(string cluster, AgentAppStatus status)
     {
         if (!state.State.Exists || !state.State.Targets.TryGetValue(cluster, out var target)
@@ -20,7 +34,25 @@ internal sealed partial class ApplicationGrain
         target.UpdatedUnixMs = Now;
         MergeResources(target, status);
         await AggregateAsync();
-        await state.WriteStateAsync();
+        ScheduleStatusWrite();
+    }
+
+    private void ScheduleStatusWrite()
+    {
+        _statusDirty = true;
+        _flushTimer ??= this.RegisterGrainTimer(FlushStatusAsync,
+            new GrainTimerCreationOptions(StatusFlushDelay, Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task FlushStatusAsync(CancellationToken cancellationToken)
+    {
+        _flushTimer?.Dispose();
+        _flushTimer = null;
+        if (_statusDirty && state.State.Exists)
+        {
+            _statusDirty = false;
+            await state.WriteStateAsync(cancellationToken);
+        }
     }
 
     public async Task OnTargetConnectionAsync(string cluster, bool connected)

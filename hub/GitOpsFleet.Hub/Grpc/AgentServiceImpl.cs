@@ -5,7 +5,8 @@ using Grpc.Core;
 namespace GitOpsFleet.Hub.Grpc;
 
 /// <summary>The agent protocol: registration with a join token, then one long-lived stream per cluster.</summary>
-internal sealed partial class AgentServiceImpl(IGrainFactory grains, ILogger<AgentServiceImpl> logger) : AgentService.AgentServiceBase
+internal sealed partial class AgentServiceImpl(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<AgentServiceImpl> logger)
+    : AgentService.AgentServiceBase
 {
     /// <summary>How often agents are asked to send a heartbeat.</summary>
     internal const int HeartbeatSeconds = 15;
@@ -68,7 +69,8 @@ internal sealed partial class AgentServiceImpl(IGrainFactory grains, ILogger<Age
 
         var session = new AgentSession();
         var observer = grains.CreateObjectReference<IAgentSessionObserver>(session);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.Closed);
+        // The stream ends when the agent leaves, the hub closes the session, or the hub shuts down.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.Closed, lifetime.ApplicationStopping);
         try
         {
             var attach = await cluster.AttachAsync(session.Id, observer,

@@ -31,12 +31,26 @@ internal sealed partial class FleetServiceImpl
         var lastId = latest.Count > 0 ? latest[^1].Id : 0;
         // Headers now tell the watcher it is subscribed: every later event will reach it.
         await context.WriteResponseHeadersAsync([]);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         using var timer = new PeriodicTimer(WatchPollInterval);
-        while (await timer.WaitForNextTickAsync(context.CancellationToken))
+        try
         {
-            foreach (var record in await log.ListAfterAsync(lastId, request.Object))
+            await WatchLoopAsync(log, request.Object, lastId, responseStream, timer, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The watcher left or the hub is stopping: the stream ends normally.
+        }
+    }
+
+    private static async Task WatchLoopAsync(IEventLogGrain log, string obj, long lastId, IServerStreamWriter<Event> responseStream,
+        PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            foreach (var record in await log.ListAfterAsync(lastId, obj))
             {
-                await responseStream.WriteAsync(record.ToProto(), context.CancellationToken);
+                await responseStream.WriteAsync(record.ToProto(), cancellationToken);
                 lastId = record.Id;
             }
         }

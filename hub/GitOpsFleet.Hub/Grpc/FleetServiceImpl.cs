@@ -5,7 +5,7 @@ using Grpc.Core;
 namespace GitOpsFleet.Hub.Grpc;
 
 /// <summary>The fleet API (clusters and join tokens here; repositories, applications and events in the partial files).</summary>
-internal sealed partial class FleetServiceImpl(IGrainFactory grains) : FleetService.FleetServiceBase
+internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplicationLifetime lifetime) : FleetService.FleetServiceBase
 {
     /// <summary>Join token lifetime when the request names none.</summary>
     internal static readonly TimeSpan DefaultJoinTokenTtl = TimeSpan.FromHours(1);
