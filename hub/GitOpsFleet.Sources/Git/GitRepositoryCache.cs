@@ -24,7 +24,9 @@ internal sealed partial class GitRepositoryCache(SourcesOptions options, ILogger
     {
         ArgumentNullException.ThrowIfNull(repository);
         var rev = (revision ?? string.Empty).Trim();
-        RevisionSyntax.Validate(rev, repository);
+        var range = SemanticVersionRange.LooksLikeRange(rev) ? SemanticVersionRange.Parse(rev, repository) : null;
+        if (range is null) RevisionSyntax.Validate(rev, repository);
+        Func<string, string?> resolve = range is null ? path => TryResolve(path, rev, repository) : path => TryResolveRange(path, range);
 
         var (path, fetched) = await EnsureCachedAsync(repository, cancellationToken).ConfigureAwait(false);
         if (fetch && !fetched)
@@ -33,14 +35,16 @@ internal sealed partial class GitRepositoryCache(SourcesOptions options, ILogger
             fetched = true;
         }
 
-        var sha = await Task.Run(() => TryResolve(path, rev, repository), cancellationToken).ConfigureAwait(false);
+        var sha = await Task.Run(() => resolve(path), cancellationToken).ConfigureAwait(false);
         if (sha is null && !fetched)
         {
             // A revision we have not seen yet (a new tag, a pinned commit): one fetch before giving up.
             await FetchAsync(repository, cancellationToken).ConfigureAwait(false);
-            sha = await Task.Run(() => TryResolve(path, rev, repository), cancellationToken).ConfigureAwait(false);
+            sha = await Task.Run(() => resolve(path), cancellationToken).ConfigureAwait(false);
         }
 
+        if (sha is null && range is not null)
+            throw new SourceException($"no tag in repository {repository.Name} matches version range '{rev}'");
         if (sha is null)
         {
             var shown = rev.Length == 0 ? "HEAD" : rev;
@@ -246,6 +250,19 @@ internal sealed partial class GitRepositoryCache(SourcesOptions options, ILogger
         }
 
         return null;
+    }
+
+    /// <summary>The commit of the highest tag that parses as a semantic version inside <paramref name="range"/>.</summary>
+    private static string? TryResolveRange(string path, SemanticVersionRange range)
+    {
+        using var repo = new Repository(path);
+        var best = repo.Tags
+            .Select(t => (Tag: t, Ok: SemanticVersion.TryParse(t.FriendlyName, out var v), Version: v))
+            .Where(t => t.Ok && range.Matches(t.Version))
+            .OrderByDescending(t => t.Version)
+            .ThenBy(t => t.Tag.FriendlyName, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return best.Tag is null ? null : PeelToCommit(repo, best.Tag.CanonicalName);
     }
 
     private static string? PeelToCommit(Repository repo, string refName) => repo.Lookup<Commit>(refName + "^{commit}")?.Sha;
