@@ -112,6 +112,15 @@ internal sealed partial class ResourceService(ClusterStore store, ResourceRegist
         return obj;
     }
 
+    /// <summary>How many objects the cluster stores (benchmarks and diagnostics).</summary>
+    internal int ObjectCount()
+    {
+        lock (store.Sync)
+        {
+            return store.ResourceKeys.Sum(store.Count);
+        }
+    }
+
     /// <summary>All objects of every resource in a namespace (or all namespaces), for namespace deletion and garbage collection.</summary>
     internal List<(ResourceType Type, JsonObject Object)> ListEverything(Func<ResourceType, bool> include, string? ns)
     {

@@ -1,0 +1,3 @@
+using GitOpsFleet.Bench;
+
+return await BenchProgram.RunAsync(args);
