@@ -18,6 +18,12 @@ public sealed class SourcesOptions
     /// <summary>The bytes of rendered bundles kept in memory (least recently used leave first). Default: 64 MiB.</summary>
     public long RenderCacheBytes { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// How long a failed render is remembered and its error repeated without rendering again, so a broken commit
+    /// seen by a thousand clusters fails once, not a thousand times. Zero turns it off. Default: 30 s.
+    /// </summary>
+    public TimeSpan FailedRenderRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The longest one fetch may take. Default: 5 minutes.</summary>
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -30,6 +36,8 @@ public sealed class SourcesOptions
             throw new ArgumentException($"SourcesOptions.RenderTimeout is {RenderTimeout}; set a positive duration such as 60 s.");
         if (FetchTimeout <= TimeSpan.Zero)
             throw new ArgumentException($"SourcesOptions.FetchTimeout is {FetchTimeout}; set a positive duration such as 5 minutes.");
+        if (FailedRenderRetryAfter < TimeSpan.Zero)
+            throw new ArgumentException($"SourcesOptions.FailedRenderRetryAfter is {FailedRenderRetryAfter}; set zero (off) or a positive duration such as 30 s.");
         if (MaxOutputBytes <= 0)
             throw new ArgumentException($"SourcesOptions.MaxOutputBytes is {MaxOutputBytes}; set a positive byte count such as 10485760 (10 MiB).");
         if (MaxConcurrentRenders <= 0)

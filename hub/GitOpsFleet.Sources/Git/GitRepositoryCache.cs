@@ -134,12 +134,13 @@ internal sealed partial class GitRepositoryCache(SourcesOptions options, ILogger
         LogFetchStarted(repository.Name, SecretMasker.SafeUrl(repository.Url));
         try
         {
-            await Task.Run(() => FetchBlocking(path, repository, timeout.Token), timeout.Token).ConfigureAwait(false);
+            // libgit2 only notices cancellation while data flows; WaitAsync frees the caller from a server that went silent.
+            await Task.Run(() => FetchBlocking(path, repository, timeout.Token), timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or UserCancelledException)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            throw new SourceException($"fetch of repository {repository.Name} timed out after {options.FetchTimeout}");
+            throw new SourceException($"fetch of repository {repository.Name} timed out after {options.FetchTimeout.TotalSeconds:0.#} s");
         }
         catch (LibGit2SharpException ex)
         {
@@ -217,61 +218,6 @@ internal sealed partial class GitRepositoryCache(SourcesOptions options, ILogger
         // A token alone works with any non-empty user name on GitHub, GitLab and Bitbucket.
         var username = string.IsNullOrEmpty(repository.Username) ? "git" : repository.Username;
         return (_, _, _) => new UsernamePasswordCredentials { Username = username, Password = repository.Password ?? string.Empty };
-    }
-
-    private static string? TryResolve(string path, string revision, RepositorySpec repository)
-    {
-        using var repo = new Repository(path);
-        if (revision.Length == 0 || revision == "HEAD") return PeelToCommit(repo, RemoteHeadRef);
-
-        string[] candidates = revision switch
-        {
-            _ when revision.StartsWith("refs/heads/", StringComparison.Ordinal) => [ToRemoteRef(revision)],
-            _ when revision.StartsWith("refs/tags/", StringComparison.Ordinal) => [revision],
-            _ when revision.StartsWith("origin/", StringComparison.Ordinal) => ["refs/remotes/" + revision],
-            _ => ["refs/remotes/origin/" + revision, "refs/tags/" + revision],
-        };
-        foreach (var candidate in candidates)
-        {
-            if (repo.Refs[candidate] is not null)
-                return PeelToCommit(repo, candidate);
-        }
-
-        if (RevisionSyntax.IsHex(revision) && revision.Length is >= 4 and <= 40)
-        {
-            try
-            {
-                return repo.Lookup<Commit>(revision)?.Sha;
-            }
-            catch (AmbiguousSpecificationException)
-            {
-                throw new SourceException($"revision '{revision}' is ambiguous in repository {repository.Name}; give more characters of the commit");
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The commit of the highest tag that parses as a semantic version inside <paramref name="range"/>.</summary>
-    private static string? TryResolveRange(string path, SemanticVersionRange range)
-    {
-        using var repo = new Repository(path);
-        var best = repo.Tags
-            .Select(t => (Tag: t, Ok: SemanticVersion.TryParse(t.FriendlyName, out var v), Version: v))
-            .Where(t => t.Ok && range.Matches(t.Version))
-            .OrderByDescending(t => t.Version)
-            .ThenBy(t => t.Tag.FriendlyName, StringComparer.Ordinal)
-            .FirstOrDefault();
-        return best.Tag is null ? null : PeelToCommit(repo, best.Tag.CanonicalName);
-    }
-
-    private static string? PeelToCommit(Repository repo, string refName) => repo.Lookup<Commit>(refName + "^{commit}")?.Sha;
-
-    private static bool HasCommit(string path, string commit)
-    {
-        if (!RevisionSyntax.IsHex(commit) || commit.Length != 40) return false;
-        using var repo = new Repository(path);
-        return repo.Lookup<Commit>(new ObjectId(commit)) is not null;
     }
 
     private static void TryDelete(string path)

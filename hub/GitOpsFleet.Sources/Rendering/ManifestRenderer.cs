@@ -17,6 +17,7 @@ public sealed partial class ManifestRenderer : IManifestRenderer
     private readonly SourcesOptions _options;
     private readonly ILogger<ManifestRenderer> _logger;
     private readonly RenderCache _cache;
+    private readonly FailedRenderCache _failures;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentDictionary<string, Lazy<Task<RenderedBundle>>> _inFlight = new(StringComparer.Ordinal);
     private long _renders;
@@ -28,6 +29,7 @@ public sealed partial class ManifestRenderer : IManifestRenderer
         _options = options;
         _logger = logger;
         _cache = new RenderCache(options.RenderCacheBytes);
+        _failures = new FailedRenderCache(options.FailedRenderRetryAfter, TimeProvider.System);
         _slots = new SemaphoreSlim(options.MaxConcurrentRenders, options.MaxConcurrentRenders);
     }
 
@@ -51,6 +53,12 @@ public sealed partial class ManifestRenderer : IManifestRenderer
             return cached;
         }
 
+        if (_failures.TryGet(plan.CacheKey, out var failure))
+        {
+            Interlocked.Increment(ref _cacheHits);
+            throw new SourceException(failure);
+        }
+
         var created = false;
         var shared = _inFlight.GetOrAdd(plan.CacheKey, _ =>
         {
@@ -71,6 +79,11 @@ public sealed partial class ManifestRenderer : IManifestRenderer
             var bundle = await RenderWithSlotAsync(plan).ConfigureAwait(false);
             _cache.Add(plan.CacheKey, bundle);
             return bundle;
+        }
+        catch (SourceException ex)
+        {
+            _failures.Add(plan.CacheKey, ex.Message);
+            throw;
         }
         finally
         {

@@ -203,6 +203,38 @@ public sealed class DirectoryRendererTests : IDisposable
     }
 
     [Fact]
+    public async Task RenderAsync_BrokenCommitForManyClusters_FailsOnceAndRepeatsTheError()
+    {
+        _repo.Write("apps/bad.yaml", "apiVersion: v1\nkind: [\n").Commit();
+        var sources = new TestSources(_repo.CacheDirectory);
+        var commit = await sources.Git.ResolveRevisionAsync(_repo.Spec(), "main", fetch: true, CancellationToken.None);
+
+        var errors = new List<string>();
+        for (var i = 0; i < 100; i++)
+        {
+            var error = await Assert.ThrowsAsync<SourceException>(() =>
+                sources.Renderer.RenderAsync(TestSources.Request(_repo.Spec(), commit, "apps", cluster: TestSources.Cluster($"c{i}")), CancellationToken.None));
+            errors.Add(error.Message);
+        }
+
+        Assert.Equal(1, sources.Renderer.RenderCount);
+        Assert.Single(errors.Distinct());
+        Assert.StartsWith("apps/bad.yaml: invalid YAML", errors[0]);
+    }
+
+    [Fact]
+    public async Task RenderAsync_FailureCacheOff_RendersAgain()
+    {
+        _repo.Write("apps/bad.yaml", "apiVersion: v1\nkind: [\n").Commit();
+        var sources = new TestSources(_repo.CacheDirectory, o => o.FailedRenderRetryAfter = TimeSpan.Zero);
+
+        await Assert.ThrowsAsync<SourceException>(() => sources.RenderAsync(_repo, "apps"));
+        await Assert.ThrowsAsync<SourceException>(() => sources.RenderAsync(_repo, "apps"));
+
+        Assert.Equal(2, sources.Renderer.RenderCount);
+    }
+
+    [Fact]
     public async Task RenderAsync_CacheBoundedByBytes_EvictsOldBundles()
     {
         _repo.CopyTestData("guestbook", "a").CopyTestData("guestbook", "b").Commit();
