@@ -90,7 +90,9 @@ internal sealed partial class ClusterGrain(
         {
             return entry.Generation;
         }
-        entry ??= new ClusterAppEntry();
+        // A new entry starts its generations at the current time in ms: an agent that outlived the
+        // hub's data (applied generation N from an old hub) still sees every new generation as newer.
+        entry ??= new ClusterAppEntry { Generation = Now - 1 };
         entry.Generation++;
         entry.Revision = spec.Revision;
         entry.BundleHash = spec.BundleHash;

@@ -235,4 +235,54 @@ public sealed class ApplicationFlowTests
         Assert.True(remove.Remove.Prune);
         Assert.True(remove.Remove.Generation > desired.Generation);
     }
+
+    [Fact]
+    public async Task Connect_AgentAppliedGenerationFromOlderHub_StillReceivesDesired()
+    {
+        await using var hub = await TestHub.StartAsync();
+        hub.Renderer.SetManifests("c1", ConfigMap);
+        var credential = await hub.RegisterClusterAsync("veteran");
+        await CreateAppAsync(hub, "inherited", "c1");
+
+        // The agent applied generation 42 from a hub whose data is gone; the fresh hub's generation must still be newer.
+        await using var agent = await FakeAgent.ConnectAsync(hub.Agents, credential, "veteran", new Dictionary<string, long> { ["inherited"] = 42 });
+        await agent.NextAsync();
+        var desired = await NextDesiredAsync(agent);
+
+        Assert.True(desired.Generation > 42);
+    }
+
+    [Fact]
+    public async Task ReportStatus_StaleOrForeignApp_Ignored()
+    {
+        await using var hub = await TestHub.StartAsync();
+        hub.Renderer.SetManifests("c1", ConfigMap);
+        hub.Renderer.SetManifests("c2", ConfigMapGreen);
+        var credential = await hub.RegisterClusterAsync("noisy");
+        await using var agent = await FakeAgent.ConnectAsync(hub.Agents, credential, "noisy");
+        await agent.NextAsync();
+        await CreateAppAsync(hub, "ordered", "c1");
+        var first = await NextDesiredAsync(agent);
+        hub.Git.SetHead(RepoUrl, "main", "c2");
+        await hub.Fleet.SyncApplicationAsync(new SyncApplicationRequest { Name = "ordered" });
+        var second = await NextDesiredAsync(agent);
+
+        await agent.SendAsync(Status(second, SyncStatus.Synced, HealthStatus.Healthy));
+        await agent.SendAsync(Status(first, SyncStatus.OutOfSync, HealthStatus.Degraded));
+        await agent.SendAsync(new AgentMessage { Status = new AppStatus { App = "not-mine", Generation = 1, Sync = SyncStatus.Synced } });
+        var barrier = Status(second, SyncStatus.Synced, HealthStatus.Healthy);
+        barrier.Status.Message = "barrier";
+        await agent.SendAsync(barrier);
+
+        // Messages of one stream are handled in order: once the barrier shows, the stale status was handled too.
+        var app = await Eventually.UntilAsync(
+            () => hub.Fleet.GetApplicationAsync(new GetApplicationRequest { Name = "ordered" }).ResponseAsync,
+            a => a.Status.Targets[0].Message == "barrier", "the barrier status");
+        var events = await hub.Fleet.ListEventsAsync(new ListEventsRequest { Object = "application/ordered" });
+        Assert.DoesNotContain(events.Events, e => e.Type == "ApplicationDegraded");
+        Assert.Equal(SyncStatus.Synced, app.Status.Sync);
+        Assert.Equal(HealthStatus.Healthy, app.Status.Health);
+        Assert.Equal(second.Generation, app.Status.Targets[0].ObservedGeneration);
+        Assert.Equal("c2", app.Status.Targets[0].ObservedRevision);
+    }
 }
