@@ -175,6 +175,35 @@ public sealed class KubectlTests(HostFixture fixture)
         Assert.Equal("3 2", (await kubectl.RunAsync("get", "deploy", "web", "-n", "demo", "-o", "jsonpath={.spec.replicas} {.metadata.generation}")).Stdout);
     }
 
+    [Fact]
+    public async Task CreateGenerators_NamespaceConfigMapSecret_SentAsProtobufAndStored()
+    {
+        using var kubectl = new Kubectl(await fixture.NewClusterAsync("create"));
+
+        var ns = await kubectl.RunAsync("create", "namespace", "team-a");
+        var cm = await kubectl.RunAsync("create", "configmap", "settings", "-n", "team-a", "--from-literal=mode=fast");
+        var secret = await kubectl.RunAsync("create", "secret", "generic", "creds", "-n", "team-a", "--from-literal=password=s3cret");
+
+        Assert.True(ns.ExitCode == 0, ns.Stderr);
+        Assert.True(cm.ExitCode == 0, cm.Stderr);
+        Assert.True(secret.ExitCode == 0, secret.Stderr);
+        Assert.Equal("fast", (await kubectl.RunAsync("get", "cm", "settings", "-n", "team-a", "-o", "jsonpath={.data.mode}")).Stdout);
+        Assert.Equal(Convert.ToBase64String("s3cret"u8.ToArray()), (await kubectl.RunAsync("get", "secret", "creds", "-n", "team-a", "-o", "jsonpath={.data.password}")).Stdout);
+    }
+
+    [Fact]
+    public async Task Scale_Deployment_ControllersFollow()
+    {
+        using var kubectl = new Kubectl(await fixture.NewClusterAsync("scale"));
+        Assert.Equal(0, (await kubectl.RunAsync("apply", "--server-side", "-f", kubectl.WriteFile("a.yaml", Guestbook))).ExitCode);
+
+        var (code, _, stderr) = await kubectl.RunAsync("scale", "deployment", "web", "-n", "demo", "--replicas=4");
+
+        Assert.True(code == 0, stderr);
+        await Poll.UntilAsync(() => kubectl.RunAsync("get", "deploy", "web", "-n", "demo", "-o", "jsonpath={.status.readyReplicas}"),
+            r => r.Stdout == "4", TimeSpan.FromSeconds(20), "four ready replicas");
+    }
+
     private static async Task<string> ResourceVersionsAsync(Kubectl kubectl) =>
         (await kubectl.RunAsync("get", "namespace/demo", "configmap/cfg", "deployment/web", "service/web", "-n", "demo",
             "-o", "jsonpath={range .items[*]}{.kind}={.metadata.resourceVersion} {end}")).Stdout;

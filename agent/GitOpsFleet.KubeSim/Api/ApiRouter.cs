@@ -130,7 +130,7 @@ internal sealed partial class ApiRouter(ResourceService service, TimeSpan bookma
         {
             throw ApiException.NotFoundPath();
         }
-        if (subresource is not null && !(subresource == "status" && type.HasStatus) && !(subresource == "finalize" && type.Kind == "Namespace"))
+        if (subresource is not null && !(subresource == "status" && type.HasStatus) && !(subresource == "scale" && type.HasScale) && !(subresource == "finalize" && type.Kind == "Namespace"))
         {
             throw ApiException.NotFoundPath();
         }
@@ -144,6 +144,11 @@ internal sealed partial class ApiRouter(ResourceService service, TimeSpan bookma
         var manager = query["fieldManager"].FirstOrDefault() ?? "";
         var force = query["force"].FirstOrDefault() is "true" or "1";
         var table = TableConverter.Wanted(context.Request.Headers.Accept.ToString());
+        if (subresource == "scale")
+        {
+            await ScaleAsync(context, type, ns, name!, new WriteOptions(ManagerOf(context, manager), dryRun, false), stopping);
+            return;
+        }
         switch (method)
         {
             case "GET" when name is null && query["watch"].FirstOrDefault() is "true" or "1":
@@ -169,11 +174,11 @@ internal sealed partial class ApiRouter(ResourceService service, TimeSpan bookma
                 {
                     throw ApiException.MethodNotSupported(type, "create");
                 }
-                var body = BodyParser.ParseObject(context.Request.ContentType, await ReadBodyAsync(context, stopping));
+                var body = await ReadObjectAsync(context, type, stopping);
                 await WriteAsync(context, 201, service.Create(type, ns, body, new WriteOptions(ManagerOf(context, manager), dryRun, false)));
                 return;
             case "PUT" when name is not null:
-                var putBody = BodyParser.ParseObject(context.Request.ContentType, await ReadBodyAsync(context, stopping));
+                var putBody = await ReadObjectAsync(context, type, stopping);
                 await WriteAsync(context, 200, service.Update(type, ns, name, subresource, putBody, new WriteOptions(ManagerOf(context, manager), dryRun, false)));
                 return;
             case "PATCH" when name is not null:
@@ -219,6 +224,17 @@ internal sealed partial class ApiRouter(ResourceService service, TimeSpan bookma
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         return await reader.ReadToEndAsync(cancellationToken);
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext context, ResourceType type, CancellationToken cancellationToken)
+    {
+        if (ProtobufBody.IsProtobuf(context.Request.ContentType))
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, cancellationToken);
+            return ProtobufBody.Decode(type, buffer.ToArray());
+        }
+        return BodyParser.ParseObject(context.Request.ContentType, await ReadBodyAsync(context, cancellationToken));
     }
 
     private static async Task<DeleteOptions> ReadDeleteOptionsAsync(HttpContext context, bool dryRun, CancellationToken cancellationToken)

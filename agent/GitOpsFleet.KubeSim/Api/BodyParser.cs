@@ -25,11 +25,6 @@ internal static class BodyParser
         {
             throw ApiException.BadRequest("the request body is empty: an object is required");
         }
-        if (contentType is not null && contentType.Contains("protobuf", StringComparison.OrdinalIgnoreCase))
-        {
-            // Generated kubectl commands (create configmap, create namespace) send protobuf; the simulator speaks JSON and YAML.
-            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the simulated cluster does not decode {contentType})");
-        }
         var node = contentType is not null && contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase)
             ? YamlJson.Parse(text)
             : ParseJsonObjectLikeKubernetes(text);

@@ -92,6 +92,19 @@ internal static class Discovery
                 entry["categories"] = new JsonArray("all");
             }
             resources.Add(entry);
+            if (t.HasScale)
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = t.Plural + "/scale",
+                    ["singularName"] = "",
+                    ["namespaced"] = t.Namespaced,
+                    ["group"] = "autoscaling",
+                    ["version"] = "v1",
+                    ["kind"] = "Scale",
+                    ["verbs"] = new JsonArray("get", "patch", "update"),
+                });
+            }
             if (t.HasStatus)
             {
                 resources.Add(new JsonObject

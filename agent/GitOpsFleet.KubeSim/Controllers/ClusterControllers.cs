@@ -124,7 +124,7 @@ internal sealed partial class ClusterControllers(TimeSpan delay)
         }
         if (ns is not null)
         {
-            Enqueue($"ns/{ns}", TimeSpan.Zero, () => ReconcileNamespace(ns));
+            Enqueue($"ns/{ns}", delay, () => ReconcileNamespace(ns));
         }
         if (type.Kind == "CustomResourceDefinition" && !type.Custom)
         {
@@ -133,7 +133,9 @@ internal sealed partial class ClusterControllers(TimeSpan delay)
         }
     }
 
-    public void OnNamespaceTerminating(string ns) => Enqueue($"ns/{ns}", TimeSpan.Zero, () => ReconcileNamespace(ns));
+    // The namespace controller waits the controller delay, as a real one lags a little: "kubectl delete -f" of a
+    // file that holds the namespace first can still delete the objects after it.
+    public void OnNamespaceTerminating(string ns) => Enqueue($"ns/{ns}", delay, () => ReconcileNamespace(ns));
 
     public void CollectGarbage() => Enqueue("gc", TimeSpan.Zero, RunGarbageCollection);
 }
