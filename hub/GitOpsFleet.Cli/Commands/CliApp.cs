@@ -35,6 +35,7 @@ internal sealed class CliApp(TextWriter stdout, TextWriter stderr, CliEnvironmen
         root.Subcommands.Add(ClusterCommands.Build(this));
         root.Subcommands.Add(RepoCommands.Build(this));
         root.Subcommands.Add(AppCommands.Build(this));
+        root.Subcommands.Add(ApplyCommand.Build(this));
         root.Subcommands.Add(EventCommands.Build(this));
         return root;
     }

@@ -62,8 +62,19 @@ internal static class ClusterCommands
             return ExitCodes.Success;
         });
 
+        var id = new Argument<string>("ID") { Description = "Join token id (from 'fleet cluster join-token list')" };
+        var revoke = new Command("revoke", "Revoke a join token so no more clusters can join with it") { id };
+        app.WithAction(revoke, async (ctx, parse, ct) =>
+        {
+            var tokenId = parse.GetValue(id)!;
+            await ctx.Client.RevokeJoinTokenAsync(new RevokeJoinTokenRequest { Id = tokenId }, ctx.Call(ct));
+            await ctx.Stdout.WriteLineAsync($"join token {tokenId} revoked");
+            return ExitCodes.Success;
+        });
+
         joinToken.Subcommands.Add(create);
         joinToken.Subcommands.Add(list);
+        joinToken.Subcommands.Add(revoke);
         return joinToken;
     }
 

@@ -52,6 +52,12 @@ internal sealed class FakeFleetService : FleetService.FleetServiceBase
         return Task.FromResult(token);
     }
 
+    public override Task<Empty> RevokeJoinToken(RevokeJoinTokenRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        return Task.FromResult(new Empty());
+    }
+
     public override Task<Repository> AddRepository(AddRepositoryRequest request, ServerCallContext context)
     {
         Record(request, context);
