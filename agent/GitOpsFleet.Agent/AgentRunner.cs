@@ -93,7 +93,7 @@ public sealed partial class AgentRunner : IHubOutbox
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
         {
             // Asked to stop: not an error.
         }

@@ -24,11 +24,13 @@ internal sealed partial class HubSession(
     private readonly ILogger _logger = runner.Logger;
     private Task? _writer;
     private Task? _heartbeat;
+    private CancellationTokenSource? _linked;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _sessionStop.Token);
-        var token = linked.Token;
+        // Not disposed here: the writer and heartbeat loops run on this token until DisposeAsync.
+        _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _sessionStop.Token);
+        var token = _linked.Token;
         var headers = new Metadata { { "authorization", "Bearer " + credential.Credential } };
         using var call = client.Connect(headers, cancellationToken: token);
 
@@ -189,6 +191,7 @@ internal sealed partial class HubSession(
                 }
             }
         }
+        _linked?.Dispose();
         _sessionStop.Dispose();
     }
 

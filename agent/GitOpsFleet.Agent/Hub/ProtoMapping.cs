@@ -14,7 +14,8 @@ internal static class ProtoMapping
     public static KubeSyncOptions ToKube(ProtoSyncOptions? options, string defaultNamespace) => new()
     {
         Prune = options?.Prune ?? false,
-        ForceConflicts = options?.ForceConflicts ?? false,
+        // Self-heal means the desired state wins: take back fields another manager (kubectl edit) took over.
+        ForceConflicts = (options?.ForceConflicts ?? false) || (options is { SelfHeal: true } && options.Drift != "detect"),
         AllowEmpty = options?.AllowEmpty ?? false,
         DefaultNamespace = string.IsNullOrEmpty(defaultNamespace) ? "default" : defaultNamespace,
         IgnoreFields = options?.IgnoreFields.ToList() ?? [],

@@ -25,7 +25,18 @@ public sealed partial class ResourceManager
             try
             {
                 var live = await _client.GetAsync(path, cancellationToken).ConfigureAwait(false);
-                var dry = await _client.ApplyAsync(path, obj.Body, WellKnown.FieldManager, request.Options.ForceConflicts, dryRun: true, cancellationToken).ConfigureAwait(false);
+                var note = "";
+                JsonObject dry;
+                try
+                {
+                    dry = await _client.ApplyAsync(path, obj.Body, WellKnown.FieldManager, request.Options.ForceConflicts, dryRun: true, cancellationToken).ConfigureAwait(false);
+                }
+                catch (KubeApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+                {
+                    // Show what a forced sync would do and say why a plain one would fail.
+                    note = $"# {Describe(obj.Key, "apply", ex)}\n# a sync takes these fields back only with force_conflicts or self_heal\n";
+                    dry = await _client.ApplyAsync(path, obj.Body, WellKnown.FieldManager, force: true, dryRun: true, cancellationToken).ConfigureAwait(false);
+                }
                 var before = live is null ? null : Normalize(live);
                 var after = Normalize(dry);
                 if (obj.Key.Kind == "Secret" && obj.Key.Group.Length == 0)
@@ -37,7 +48,7 @@ public sealed partial class ResourceManager
                     diffs.Add(new ResourceDiff(obj.Key, "None", ""));
                     continue;
                 }
-                diffs.Add(new ResourceDiff(obj.Key, before is null ? "Create" : "Update",
+                diffs.Add(new ResourceDiff(obj.Key, before is null ? "Create" : "Update", note +
                     LineDiff.Unified(before?.ToJsonString(Indented) ?? "", after.ToJsonString(Indented), obj.Key.ToString())));
             }
             catch (KubeApiException ex)
