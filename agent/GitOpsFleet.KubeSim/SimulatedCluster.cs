@@ -3,20 +3,21 @@ using GitOpsFleet.KubeSim.Api;
 using GitOpsFleet.KubeSim.Controllers;
 using GitOpsFleet.KubeSim.Model;
 using GitOpsFleet.KubeSim.Store;
+using Microsoft.Extensions.Logging;
 
 namespace GitOpsFleet.KubeSim;
 
 /// <summary>One simulated Kubernetes cluster served by a <see cref="SimulatedClusterHost"/> under its own path prefix.</summary>
 public sealed class SimulatedCluster
 {
-    internal SimulatedCluster(string name, Uri server, SimulatedClusterHostOptions options)
+    internal SimulatedCluster(string name, Uri server, SimulatedClusterHostOptions options, ILogger logger)
     {
         Name = name;
         Server = server;
-        var controllers = new ClusterControllers(options.ControllerDelay);
+        var controllers = new ClusterControllers(options.ControllerDelay, name, logger);
         Resources = new ResourceService(new ClusterStore(options.WatchHistorySize), new ResourceRegistry(), controllers);
         controllers.Attach(Resources);
-        Router = new ApiRouter(Resources, options.BookmarkInterval);
+        Router = new ApiRouter(Resources, options.BookmarkInterval, name, logger);
         foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
         {
             Resources.Create(ResourceService.NamespaceType, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } }, WriteOptions.Controller);

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GitOpsFleet.KubeSim;
 
@@ -21,11 +22,13 @@ public sealed partial class SimulatedClusterHost : IAsyncDisposable
     private readonly ConcurrentDictionary<string, SimulatedCluster> _clusters = new(StringComparer.Ordinal);
     private readonly SimulatedClusterHostOptions _options;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ILogger _logger;
     private WebApplication? _app;
 
     private SimulatedClusterHost(SimulatedClusterHostOptions options)
     {
         _options = options;
+        _logger = (ILogger?)options.LoggerFactory?.CreateLogger<SimulatedClusterHost>() ?? NullLogger.Instance;
     }
 
     /// <summary>The host's root address, e.g. http://127.0.0.1:6443/.</summary>
@@ -61,12 +64,13 @@ public sealed partial class SimulatedClusterHost : IAsyncDisposable
         {
             throw new ArgumentException($"Cluster name \"{name}\" is not a DNS label: use lower-case letters, digits and '-' (at most 63).", nameof(name));
         }
-        var cluster = new SimulatedCluster(name, new Uri(BaseAddress, Prefix + name), _options);
+        var cluster = new SimulatedCluster(name, new Uri(BaseAddress, Prefix + name), _options, _logger);
         if (!_clusters.TryAdd(name, cluster))
         {
             cluster.Stop();
             throw new InvalidOperationException($"Cluster \"{name}\" already exists on this host.");
         }
+        KubeSimLog.ClusterAdded(_logger, name, cluster.Server);
         return Task.FromResult(cluster);
     }
 
@@ -79,6 +83,7 @@ public sealed partial class SimulatedClusterHost : IAsyncDisposable
         if (_clusters.TryRemove(name, out var cluster))
         {
             cluster.Stop();
+            KubeSimLog.ClusterRemoved(_logger, name);
         }
         return Task.CompletedTask;
     }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace GitOpsFleet.KubeSim;
 
 /// <summary>Settings of a <see cref="SimulatedClusterHost"/> and the clusters it serves.</summary>
@@ -14,6 +16,9 @@ public sealed class SimulatedClusterHostOptions
 
     /// <summary>How often a watch that allows bookmarks receives one while idle. Default 30 seconds.</summary>
     public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where the simulator logs (cluster lifecycle, simulator bugs, failed controller work). Default null: no logging.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>Throws with a message that says how to fix a bad setting.</summary>
     public void Validate()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 
 namespace GitOpsFleet.KubeSim;
 
@@ -38,6 +39,8 @@ public static class StandaloneProgram
         // Ctrl-C and SIGTERM both end the program cleanly.
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        options.LoggerFactory = loggerFactory;
         await using var host = await SimulatedClusterHost.StartAsync(options, CancellationToken.None);
         var cluster = await host.AddClusterAsync(name, CancellationToken.None);
         var path = cluster.WriteKubeconfig(kubeconfig);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GitOpsFleet.KubeSim.Model;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace GitOpsFleet.KubeSim.Api;
 
@@ -10,7 +11,7 @@ namespace GitOpsFleet.KubeSim.Api;
 /// Maps Kubernetes REST paths and verbs of one cluster onto <see cref="ResourceService"/>; the
 /// only place that knows HTTP. Every failure leaves as a Status body with the real code and reason.
 /// </summary>
-internal sealed partial class ApiRouter(ResourceService service, TimeSpan bookmarkInterval)
+internal sealed partial class ApiRouter(ResourceService service, TimeSpan bookmarkInterval, string cluster, ILogger logger)
 {
     public async Task HandleAsync(HttpContext context, string path, CancellationToken stopping)
     {
@@ -40,6 +41,7 @@ internal sealed partial class ApiRouter(ResourceService service, TimeSpan bookma
         catch (Exception e)
         {
             // A simulator bug: say so in a Status body rather than an empty 500.
+            KubeSimLog.RequestFailed(logger, e, cluster, context.Request.Method, path);
             if (!context.Response.HasStarted)
             {
                 await WriteAsync(context, 500, ApiException.Status(500, "InternalError", $"kubesim internal error: {e}", null));

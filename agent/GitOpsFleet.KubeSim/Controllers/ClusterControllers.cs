@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using GitOpsFleet.KubeSim.Api;
 using GitOpsFleet.KubeSim.Model;
+using Microsoft.Extensions.Logging;
 
 namespace GitOpsFleet.KubeSim.Controllers;
 
@@ -9,7 +10,7 @@ namespace GitOpsFleet.KubeSim.Controllers;
 /// <see cref="ControllerScheduler"/>; duplicates of a pending key are dropped, so a burst of
 /// changes costs one reconcile. Holds nothing but a small set of pending keys.
 /// </summary>
-internal sealed partial class ClusterControllers(TimeSpan delay)
+internal sealed partial class ClusterControllers(TimeSpan delay, string cluster, ILogger logger)
 {
     private readonly Lock _lock = new();
     private HashSet<string>? _pending;
@@ -48,9 +49,17 @@ internal sealed partial class ClusterControllers(TimeSpan delay)
                     _pending = null;
                 }
             }
-            if (!_stopped)
+            if (_stopped)
+            {
+                return;
+            }
+            try
             {
                 action();
+            }
+            catch (Exception e)
+            {
+                KubeSimLog.ControllerFailed(logger, e, cluster, key);
             }
         });
     }
