@@ -18,6 +18,7 @@ public sealed partial class ManifestRenderer : IManifestRenderer
     private readonly ILogger<ManifestRenderer> _logger;
     private readonly RenderCache _cache;
     private readonly FailedRenderCache _failures;
+    private readonly RendererDetection _detection = new();
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentDictionary<string, Lazy<Task<RenderedBundle>>> _inFlight = new(StringComparer.Ordinal);
     private long _renders;
@@ -46,6 +47,8 @@ public sealed partial class ManifestRenderer : IManifestRenderer
     public async Task<RenderedBundle> RenderAsync(RenderRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (RenderPlan.IsAuto(request.Renderer))
+            request = request with { Renderer = await DetectRendererAsync(request, cancellationToken).ConfigureAwait(false) };
         var plan = RenderPlan.Create(request);
         if (_cache.TryGet(plan.CacheKey, out var cached))
         {
@@ -69,6 +72,14 @@ public sealed partial class ManifestRenderer : IManifestRenderer
 
         // The render itself is bounded by RenderTimeout, not by this caller: other clusters may be waiting on it.
         return await shared.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> DetectRendererAsync(RenderRequest request, CancellationToken cancellationToken)
+    {
+        // Create validates the commit and path; the renderer is only a placeholder here.
+        var probe = RenderPlan.Create(request with { Renderer = RenderPlan.Directory });
+        var cachePath = await _git.EnsureCommitAsync(request.Repository, probe.Commit, cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => _detection.Detect(cachePath, request.Repository, probe.Commit, probe.Path), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<RenderedBundle> RenderSharedAsync(RenderPlan plan)

@@ -10,6 +10,9 @@ internal sealed record RenderPlan(RenderRequest Request, string Renderer, string
     public const string Jsonnet = "jsonnet";
     public const string Helm = "helm";
 
+    /// <summary>True for <c>auto</c>: the renderer is chosen from what the path holds.</summary>
+    public static bool IsAuto(string? renderer) => string.Equals(renderer?.Trim(), "auto", StringComparison.OrdinalIgnoreCase);
+
     public static RenderPlan Create(RenderRequest request)
     {
         var renderer = NormalizeRenderer(request.Renderer, request.Repository);
@@ -46,6 +49,6 @@ internal sealed record RenderPlan(RenderRequest Request, string Renderer, string
             "kustomize" => Kustomize,
             "jsonnet" => Jsonnet,
             "helm" => Helm,
-            var other => throw new SourceException($"renderer '{other}' is unknown (repository {repository.Name}); use directory, kustomize, jsonnet or helm"),
+            var other => throw new SourceException($"renderer '{other}' is unknown (repository {repository.Name}); use directory, kustomize, jsonnet, helm or auto"),
         };
 }

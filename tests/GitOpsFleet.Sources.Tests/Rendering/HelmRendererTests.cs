@@ -39,6 +39,6 @@ public sealed class HelmRendererTests : IDisposable
 
         var error = await Assert.ThrowsAsync<SourceException>(() => new TestSources(_repo.CacheDirectory).RenderAsync(_repo, "", "ksonnet"));
 
-        Assert.Equal("renderer 'ksonnet' is unknown (repository test); use directory, kustomize, jsonnet or helm", error.Message);
+        Assert.Equal("renderer 'ksonnet' is unknown (repository test); use directory, kustomize, jsonnet, helm or auto", error.Message);
     }
 }
