@@ -130,6 +130,8 @@ internal sealed partial class GitRepositoryCache(SourcesOptions options, ILogger
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.FetchTimeout);
+        using var activity = SourcesTelemetry.ActivitySource.StartActivity("git fetch");
+        activity?.SetTag("gitopsfleet.repository", repository.Name);
         var started = Stopwatch.GetTimestamp();
         LogFetchStarted(repository.Name, SecretMasker.SafeUrl(repository.Url));
         try

@@ -108,6 +108,10 @@ public sealed partial class ManifestRenderer : IManifestRenderer
         var cachePath = await _git.EnsureCommitAsync(request.Repository, plan.Commit, CancellationToken.None).ConfigureAwait(false);
 
         await _slots.WaitAsync().ConfigureAwait(false);
+        using var activity = SourcesTelemetry.ActivitySource.StartActivity("render");
+        activity?.SetTag("gitopsfleet.repository", request.Repository.Name);
+        activity?.SetTag("gitopsfleet.path", plan.Path);
+        activity?.SetTag("gitopsfleet.renderer", plan.Renderer);
         var started = Stopwatch.GetTimestamp();
         using var timeout = new CancellationTokenSource(_options.RenderTimeout);
         try

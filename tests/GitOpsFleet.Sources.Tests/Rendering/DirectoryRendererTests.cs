@@ -147,6 +147,20 @@ public sealed class DirectoryRendererTests : IDisposable
     }
 
     [Fact]
+    public async Task RenderAsync_FiftyMegabyteManifest_FailsFastOnTheDefaultCap()
+    {
+        _repo.Write("apps/huge.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: huge}\ndata: {v: \"" + new string('x', 50 * 1024 * 1024) + "\"}\n").Commit();
+        var sources = new TestSources(_repo.CacheDirectory);
+        await sources.Git.ResolveRevisionAsync(_repo.Spec(), "main", fetch: true, CancellationToken.None);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<SourceException>(() => sources.RenderAsync(_repo, "apps"));
+
+        Assert.StartsWith("apps/huge.yaml is 52,428,868 bytes, over the 10,485,760-byte output limit", error.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"refusing took {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task RenderAsync_TemplatedPath_RendersEachClustersOverlay()
     {
         _repo.Write("overlays/dev/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dev}\n")
