@@ -101,7 +101,7 @@ public sealed class FakeHub : AgentService.AgentServiceBase, IAsyncDisposable
             while (true)
             {
                 var next = _toAgent.Reader.WaitToReadAsync(stop.Token).AsTask();
-                if (await Task.WhenAny(next, drop) == drop)
+                if (await Task.WhenAny(next, drop) == drop || !await next)
                 {
                     return;
                 }
