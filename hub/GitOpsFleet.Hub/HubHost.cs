@@ -44,6 +44,7 @@ public sealed class HubHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.ConfigureHubKestrel(IPAddress.Parse(options.ListenAddress), httpPort, grpcPort)
             .AddHubSilo(dataDirectory, FreePorts.OrFree(options.SiloPort), FreePorts.OrFree(options.GatewayPort))
             .AddHubServices(dataDirectory);

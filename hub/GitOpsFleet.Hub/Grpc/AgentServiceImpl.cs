@@ -13,6 +13,9 @@ internal sealed partial class AgentServiceImpl(IGrainFactory grains, IHostApplic
 
     internal const uint ProtocolVersion = 1;
 
+    /// <summary>How long a new stream may take to send Hello.</summary>
+    internal static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(30);
+
     public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
     {
         if (!Names.IsDnsLabel(request.ClusterName))
@@ -56,9 +59,14 @@ internal sealed partial class AgentServiceImpl(IGrainFactory grains, IHostApplic
     {
         var clusterName = await AuthenticateAsync(context);
         var cluster = grains.GetGrain<IClusterGrain>(clusterName);
-        if (!await requestStream.MoveNext(context.CancellationToken) || requestStream.Current.BodyCase != AgentMessage.BodyOneofCase.Hello)
+        using (var helloDeadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message on Connect must be Hello"));
+            // A stream that never says Hello must not hold a request forever.
+            helloDeadline.CancelAfter(HelloTimeout);
+            if (!await requestStream.MoveNext(helloDeadline.Token) || requestStream.Current.BodyCase != AgentMessage.BodyOneofCase.Hello)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message on Connect must be Hello"));
+            }
         }
         var hello = requestStream.Current.Hello;
         if (hello.ClusterName.Length > 0 && hello.ClusterName != clusterName)

@@ -46,15 +46,10 @@ internal sealed partial class FleetServiceImpl
 
     public override async Task<ListApplicationsResponse> ListApplications(ListApplicationsRequest request, ServerCallContext context)
     {
+        var names = (await grains.Index(IndexKeys.Applications).ListAsync()).Keys;
+        var infos = await Task.WhenAll(names.Select(name => grains.GetGrain<IApplicationGrain>(name).GetAsync(includeResources: false)));
         var reply = new ListApplicationsResponse();
-        foreach (var name in (await grains.Index(IndexKeys.Applications).ListAsync()).Keys)
-        {
-            var info = await grains.GetGrain<IApplicationGrain>(name).GetAsync(includeResources: false);
-            if (info is not null)
-            {
-                reply.Applications.Add(info.ToProto());
-            }
-        }
+        reply.Applications.AddRange(infos.OfType<ApplicationInfo>().Select(info => info.ToProto()));
         return reply;
     }
 

@@ -58,19 +58,10 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
     {
         var selector = ParseSelector(request.Selector, "selector");
         var index = await grains.Index(IndexKeys.Clusters).ListAsync();
+        var infos = await Task.WhenAll(index.Where(c => Names.Matches(selector, c.Value))
+            .Select(c => grains.GetGrain<IClusterGrain>(c.Key).GetAsync()));
         var reply = new ListClustersResponse();
-        foreach (var (name, labels) in index)
-        {
-            if (!Names.Matches(selector, labels))
-            {
-                continue;
-            }
-            var info = await grains.GetGrain<IClusterGrain>(name).GetAsync();
-            if (info is not null)
-            {
-                reply.Clusters.Add(info.ToProto());
-            }
-        }
+        reply.Clusters.AddRange(infos.OfType<ClusterInfo>().Select(info => info.ToProto()));
         return reply;
     }
 

@@ -30,6 +30,9 @@ internal static class HubHostingExtensions
             // Localhost clustering binds the silo to IPAddress.Loopback: one process, one silo.
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: "gitopsfleet");
             silo.AddHubGrainStorage(dataDirectory);
+            // A grain call may include a fetch and renders (bounded by SourcesOptions timeouts), so allow
+            // more than Orleans' 30 s default; grain calls never form cycles, so nothing waits on a deadlock.
+            silo.Configure<Orleans.Configuration.SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromMinutes(5));
         });
         builder.Services.AddSingleton<HubReadiness>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<HubReadiness>());

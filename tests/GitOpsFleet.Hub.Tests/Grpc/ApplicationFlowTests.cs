@@ -285,4 +285,37 @@ public sealed class ApplicationFlowTests
         Assert.Equal(second.Generation, app.Status.Targets[0].ObservedGeneration);
         Assert.Equal("c2", app.Status.Targets[0].ObservedRevision);
     }
+
+    [Fact]
+    public async Task ListApplications_TwoApps_BothListedInNameOrder()
+    {
+        await using var hub = await TestHub.StartAsync();
+        hub.Renderer.SetManifests("c1", ConfigMap);
+        await CreateAppAsync(hub, "zeta", "c1");
+        await CreateAppAsync(hub, "alpha", "c1");
+
+        var listed = await hub.Fleet.ListApplicationsAsync(new ListApplicationsRequest());
+
+        Assert.Equal(["alpha", "zeta"], listed.Applications.Select(a => a.Name));
+        Assert.All(listed.Applications, a => Assert.Equal("apps", a.Spec.Source.Repo));
+    }
+
+    [Fact]
+    public async Task CreateApplication_Twice_AlreadyExistsUnlessUpsert()
+    {
+        await using var hub = await TestHub.StartAsync();
+        hub.Renderer.SetManifests("c1", ConfigMap);
+        await CreateAppAsync(hub, "once", "c1");
+
+        var again = new CreateApplicationRequest
+        {
+            Application = new Application { Name = "once", Spec = new ApplicationSpec { Source = new ApplicationSource { Repo = "apps", Path = "other" } } },
+        };
+        var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => hub.Fleet.CreateApplicationAsync(again).ResponseAsync);
+        again.Upsert = true;
+        var updated = await hub.Fleet.CreateApplicationAsync(again);
+
+        Assert.Equal(global::Grpc.Core.StatusCode.AlreadyExists, error.StatusCode);
+        Assert.Equal("other", updated.Spec.Source.Path);
+    }
 }
