@@ -6,7 +6,7 @@ namespace GitOpsFleet.KubeSim.Api;
 /// <summary>Defaults the real API server fills in when an object is created (what admission and registry strategies do).</summary>
 internal static class Admission
 {
-    public static void OnCreate(ResourceService service, ResourceType type, JsonObject obj)
+    public static void OnCreate(ResourceService service, ResourceType type, JsonObject obj, bool dryRun)
     {
         var meta = Json.Metadata(obj);
         switch (type.Kind)
@@ -28,7 +28,8 @@ internal static class Admission
                 obj["status"] = new JsonObject { ["phase"] = "Pending" };
                 break;
             case "CustomResourceDefinition" when type.Group == "apiextensions.k8s.io":
-                CrdRegistration.Accept(service.Registry, obj);
+                // A dry run shows the accepted status but serves nothing new.
+                CrdRegistration.Accept(service.Registry, obj, register: !dryRun);
                 break;
         }
     }

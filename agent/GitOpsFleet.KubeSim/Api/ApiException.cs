@@ -57,7 +57,8 @@ internal sealed class ApiException(int code, string reason, string message, Json
     {
         var details = DetailsOf(type, name);
         details["kind"] = type.Kind;
-        details["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueRequired", ["message"] = detail, ["field"] = field });
+        var reason = detail.StartsWith("Required value", StringComparison.Ordinal) ? "FieldValueRequired" : "FieldValueInvalid";
+        details["causes"] = new JsonArray(new JsonObject { ["reason"] = reason, ["message"] = detail, ["field"] = field });
         return new(422, "Invalid", $"{type.QualifiedKind} \"{name}\" is invalid: {field}: {detail}", details);
     }
 

@@ -6,7 +6,7 @@ namespace GitOpsFleet.KubeSim.Api;
 /// <summary>Turns a CustomResourceDefinition into served resources, and marks it Established and NamesAccepted.</summary>
 internal static class CrdRegistration
 {
-    public static void Accept(ResourceRegistry registry, JsonObject crd)
+    public static void Accept(ResourceRegistry registry, JsonObject crd, bool register = true)
     {
         var spec = crd["spec"] as JsonObject ?? throw ApiException.Invalid(BuiltInResources.All[20], Json.Str(crd["metadata"]?["name"]) ?? "", "spec", "Required value");
         var group = Json.Str(spec["group"]) ?? "";
@@ -36,7 +36,10 @@ internal static class CrdRegistration
             types.Add(new ResourceType(group, Json.Str(version["name"]) ?? "v1", kind, plural, namespaced, hasStatus, shortNames,
                 HasScale: version["subresources"]?["scale"] is not null, Custom: true));
         }
-        registry.SetCustom(group, plural, types);
+        if (register)
+        {
+            registry.SetCustom(group, plural, types);
+        }
         crd["status"] = new JsonObject
         {
             ["acceptedNames"] = names.DeepClone(),

@@ -58,7 +58,8 @@ internal sealed partial class ResourceService
             {
                 body.Remove("status");
             }
-            Admission.OnCreate(this, type, body);
+            Validation.Check(type, body);
+            Admission.OnCreate(this, type, body, options.DryRun);
             JsonObject result;
             if (appliedManagedFields is null)
             {
@@ -253,6 +254,10 @@ internal sealed partial class ResourceService
     /// <summary>Stores the result of a write unless it changes nothing or is a dry run; finishes deletions whose finalizers are gone.</summary>
     private JsonObject Commit(ResourceType type, string? ns, string name, JsonObject? before, JsonObject after, WriteOptions options)
     {
+        if (before is not null)
+        {
+            Validation.Check(type, after);
+        }
         var meta = Json.Metadata(after);
         if (before is not null && Json.SameIgnoringBookkeeping(before, after))
         {

@@ -17,7 +17,7 @@ internal static class TableConverter
         {
             rows.Add(new JsonObject
             {
-                ["cells"] = new JsonArray([.. columns.Select(c => c.Cell(o))]),
+                ["cells"] = new JsonArray([.. columns.Select(c => SafeCell(c, o))]),
                 ["object"] = o,
             });
         }
@@ -47,6 +47,19 @@ internal static class TableConverter
             ["columnDefinitions"] = definitions,
             ["rows"] = rows,
         };
+    }
+
+    // A stored object of an odd shape prints an empty cell instead of failing the whole list.
+    private static JsonNode? SafeCell(Column column, JsonObject o)
+    {
+        try
+        {
+            return column.Cell(o);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidCastException)
+        {
+            return JsonValue.Create("<invalid>");
+        }
     }
 
     private sealed record Column(string Name, Func<JsonObject, JsonNode?> Cell);
