@@ -70,6 +70,39 @@ public sealed class ClientApiTests(HostFixture fixture)
     }
 
     [Fact]
+    public async Task Watch_LabelSelector_ObjectLeavingAndEnteringArrivesAsDeletedAndAdded()
+    {
+        using var client = ClusterClient.For(await fixture.NewClusterAsync("watchsel"));
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("tracked", new Dictionary<string, string> { ["managed"] = "yes" }), "default");
+        using var cts = new CancellationTokenSource(Deadline);
+        var events = new List<(WatchEventType, string)>();
+        var started = new TaskCompletionSource();
+        var watching = Task.Run(async () =>
+        {
+            var response = client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("default", labelSelector: "managed=yes", watch: true, cancellationToken: cts.Token);
+#pragma warning disable CS0618
+            await foreach (var (type, item) in response.WatchAsync<V1ConfigMap, V1ConfigMapList>(cancellationToken: cts.Token))
+#pragma warning restore CS0618
+            {
+                lock (events) events.Add((type, item.Metadata.Name));
+                started.TrySetResult();
+                if (events.Count == 3)
+                {
+                    return;
+                }
+            }
+        });
+        await started.Task.WaitAsync(Deadline);
+
+        await client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"labels":{"managed":"no"}}}""", V1Patch.PatchType.MergePatch), "tracked", "default");
+        await client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"data":{"k":"ignored while unmatched"}}""", V1Patch.PatchType.MergePatch), "tracked", "default");
+        await client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"labels":{"managed":"yes"}}}""", V1Patch.PatchType.MergePatch), "tracked", "default");
+        await watching;
+
+        Assert.Equal([(WatchEventType.Added, "tracked"), (WatchEventType.Deleted, "tracked"), (WatchEventType.Added, "tracked")], events);
+    }
+
+    [Fact]
     public async Task CreateCrd_ThenCustomObjects_ServedAndEstablished()
     {
         var cluster = await fixture.NewClusterAsync("crd");

@@ -126,6 +126,16 @@ public sealed class ClientWorkloadTests(HostFixture fixture)
         await Poll.UntilAsync(() => client.AppsV1.ReadNamespacedStatefulSetAsync("db", "default"), s => s.Status?.ReadyReplicas == 2, Deadline, "the StatefulSet to be ready");
         Assert.NotNull(await client.CoreV1.ReadNamespacedPodAsync("db-0", "default"));
         await Poll.UntilAsync(() => client.AppsV1.ReadNamespacedDaemonSetAsync("agent", "default"), s => s.Status?.NumberReady == 1, Deadline, "the DaemonSet to be ready");
+        await client.NetworkingV1.CreateNamespacedIngressAsync(new V1Ingress { Metadata = new V1ObjectMeta { Name = "web" }, Spec = new V1IngressSpec { DefaultBackend = new V1IngressBackend { Service = new V1IngressServiceBackend { Name = "lb", Port = new V1ServiceBackendPort { Number = 80 } } } } }, "default");
+        await client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
+        {
+            Metadata = new V1ObjectMeta { Name = "db" },
+            Spec = new V2HorizontalPodAutoscalerSpec { MinReplicas = 1, MaxReplicas = 5, ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "StatefulSet", Name = "db" } },
+        }, "default");
+        await Poll.UntilAsync(() => client.NetworkingV1.ReadNamespacedIngressAsync("web", "default"), i => i.Status?.LoadBalancer?.Ingress?.Count > 0, Deadline, "an ingress address");
+        var hpa = await Poll.UntilAsync(() => client.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync("db", "default"), h => h.Status?.Conditions?.Count > 0, Deadline, "HPA conditions");
+        Assert.Equal(2, hpa.Status.DesiredReplicas);
+        Assert.Contains(hpa.Status.Conditions, c => c.Type == "ScalingActive" && c.Status == "True");
     }
 
     [Fact]

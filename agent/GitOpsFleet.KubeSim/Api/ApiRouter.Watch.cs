@@ -34,9 +34,12 @@ internal sealed partial class ApiRouter
         long historyFloor;
         lock (store.Sync)
         {
-            if (initial)
+            if (initial || !selectors.IsEmpty)
             {
                 current = [.. store.List(type.Key, ns).Select(e => ResourceService.Materialize(type, e.Object))];
+            }
+            if (initial)
+            {
                 since = store.ResourceVersion;
             }
             historyFloor = store.HistoryFloor;
@@ -48,6 +51,8 @@ internal sealed partial class ApiRouter
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         var columnsSent = false;
+        // With a selector, objects that start or stop matching arrive as ADDED or DELETED, as on a real server.
+        var matching = selectors.IsEmpty ? null : new HashSet<string>(StringComparer.Ordinal);
         try
         {
             await context.Response.StartAsync(token);
@@ -61,7 +66,11 @@ internal sealed partial class ApiRouter
             {
                 if (selectors.Matches(obj))
                 {
-                    await SendObjectAsync("ADDED", obj);
+                    matching?.Add(KeyOf(obj));
+                    if (initial)
+                    {
+                        await SendObjectAsync("ADDED", obj);
+                    }
                 }
             }
             foreach (var e in replay)
@@ -112,10 +121,39 @@ internal sealed partial class ApiRouter
         async Task SendEventAsync(WatchEvent e)
         {
             var obj = ResourceService.Materialize(type, new StoredObject(e.Namespace, e.Name, e.ResourceVersion, e.Json));
-            if (selectors.Matches(obj))
+            var matches = selectors.Matches(obj);
+            if (matching is null)
             {
-                await SendObjectAsync(e.Type, obj);
+                if (matches)
+                {
+                    await SendObjectAsync(e.Type, obj);
+                }
+                return;
             }
+            var key = KeyOf(obj);
+            var known = matching.Contains(key);
+            var eventType = (e.Type, matches, known) switch
+            {
+                ("DELETED", _, _) when known || matches => "DELETED",
+                ("ADDED", true, _) => "ADDED",
+                ("MODIFIED", true, true) => "MODIFIED",
+                ("MODIFIED", true, false) => "ADDED",
+                ("MODIFIED", false, true) => "DELETED",
+                _ => null,
+            };
+            if (eventType is null)
+            {
+                return;
+            }
+            if (eventType == "DELETED")
+            {
+                matching.Remove(key);
+            }
+            else
+            {
+                matching.Add(key);
+            }
+            await SendObjectAsync(eventType, obj);
         }
 
         async Task SendObjectAsync(string eventType, JsonObject obj)
@@ -151,6 +189,8 @@ internal sealed partial class ApiRouter
             await context.Response.Body.FlushAsync(token);
         }
     }
+
+    private static string KeyOf(JsonObject obj) => $"{Json.Str(obj["metadata"]?["namespace"])}/{Json.Str(obj["metadata"]?["name"])}";
 
     private static async Task SendAsync(HttpContext context, string eventType, JsonNode obj, CancellationToken token)
     {

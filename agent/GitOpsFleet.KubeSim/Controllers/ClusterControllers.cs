@@ -98,6 +98,12 @@ internal sealed partial class ClusterControllers(TimeSpan delay, string cluster,
             case "Service":
                 Enqueue($"svc/{ns}/{name}", delay, () => ReconcileService(ns!, name));
                 break;
+            case "Ingress":
+                Enqueue($"ing/{ns}/{name}", delay, () => ReconcileIngress(ns!, name));
+                break;
+            case "HorizontalPodAutoscaler":
+                Enqueue($"hpa/{ns}/{name}", delay, () => ReconcileHpa(ns!, name));
+                break;
             case "CustomResourceDefinition":
                 Enqueue($"crd/{name}", TimeSpan.Zero, () => ReconcileCrd(name));
                 break;
