@@ -86,6 +86,24 @@ public sealed class BadRequestTests(HostFixture fixture)
     }
 
     [Fact]
+    public async Task Patch_RenameOrStaleApply_RefusedAndObjectKept()
+    {
+        var cluster = await fixture.NewClusterAsync("immutable");
+        await SendAsync(cluster, HttpMethod.Post, ConfigMaps, "{\"metadata\":{\"name\":\"cfg\"},\"data\":{\"a\":\"1\"}}");
+
+        var rename = await SendAsync(cluster, HttpMethod.Patch, ConfigMaps + "/cfg", "{\"metadata\":{\"name\":\"other\"}}", "application/merge-patch+json");
+        var staleApply = await SendAsync(cluster, HttpMethod.Patch, ConfigMaps + "/cfg?fieldManager=t",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, resourceVersion: \"1\"}\ndata: {a: \"2\"}\n", "application/apply-patch+yaml");
+        var read = await SendAsync(cluster, HttpMethod.Get, ConfigMaps + "/cfg");
+        var renamed = await SendAsync(cluster, HttpMethod.Get, ConfigMaps + "/other");
+
+        Assert.Equal((400, "BadRequest"), (rename.Code, rename.Reason));
+        Assert.Equal((409, "Conflict"), (staleApply.Code, staleApply.Reason));
+        Assert.Equal(200, read.Code);
+        Assert.Equal(404, renamed.Code);
+    }
+
+    [Fact]
     public async Task Watch_ResourceVersionOlderThanHistory_GoneExpired()
     {
         await using var host = await SimulatedClusterHost.StartAsync(new SimulatedClusterHostOptions { WatchHistorySize = 3 }, CancellationToken.None);
