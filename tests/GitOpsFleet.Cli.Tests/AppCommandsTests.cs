@@ -115,7 +115,7 @@ public sealed class AppCommandsTests : IAsyncLifetime
     {
         _hub.Service.Applications = _ => App(("east", SyncStatus.Synced, HealthStatus.Healthy, "ffffffffffffffffffffffffffffffffffffffff"));
 
-        var result = await _hub.RunAsync("app", "wait", "guestbook", "--timeout", "300ms");
+        var result = await _hub.RunAsync("app", "wait", "guestbook", "--timeout", "2s");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("waiting for east Synced/Healthy at fffffff", result.Stderr);
@@ -126,10 +126,10 @@ public sealed class AppCommandsTests : IAsyncLifetime
     {
         _hub.Service.Applications = _ => App(("east", SyncStatus.OutOfSync, HealthStatus.Degraded, Rev));
 
-        var result = await _hub.RunAsync("app", "wait", "guestbook", "--timeout", "300ms");
+        var result = await _hub.RunAsync("app", "wait", "guestbook", "--timeout", "2s");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("error: timed out after 300ms waiting for application guestbook: guestbook: 0/1 targets", result.Stderr);
+        Assert.Contains("error: timed out after 2s waiting for application guestbook: guestbook: 0/1 targets", result.Stderr);
         Assert.True(_hub.Service.GetApplicationCalls >= 2, "wait must poll more than once");
     }
 

@@ -50,3 +50,19 @@ public sealed class ParseTests
         Assert.Equal(expected, Parse.RepositoryNameFromUrl(url));
     }
 }
+
+public sealed class TableWriterTests
+{
+    [Fact]
+    public void WriteTo_LongCells_CutsAllButTheLastColumn()
+    {
+        var longText = new string('a', 100);
+        var writer = new StringWriter();
+
+        new GitOpsFleet.Cli.Output.TableWriter("A", "B").Row(longText, longText).Row(null, "").WriteTo(writer);
+
+        var lines = writer.ToString().ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(new string('a', 79) + "…   " + longText, lines[1]);
+        Assert.Equal("-" + new string(' ', 82) + "-", lines[2]);
+    }
+}

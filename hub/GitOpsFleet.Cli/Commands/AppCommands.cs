@@ -26,8 +26,8 @@ internal static class AppCommands
         var repo = new Option<string>("--repo") { Description = "Repository name or URL (a URL not yet added is added)", Required = true };
         var path = new Option<string>("--path") { Description = "Folder in the repository; may use {{cluster.name}} and {{cluster.labels.KEY}}", DefaultValueFactory = _ => "." };
         var revision = new Option<string?>("--revision") { Description = "Branch, tag or commit (default: the repository's default branch)" };
-        var renderer = new Option<string>("--renderer") { Description = "directory, kustomize, jsonnet, helm, or auto (chosen from the path's files)", DefaultValueFactory = _ => "directory" };
-        renderer.AcceptOnlyFromAmong("directory", "kustomize", "jsonnet", "helm", "auto");
+        var renderer = new Option<string>("--renderer") { Description = "directory, kustomize, jsonnet or helm", DefaultValueFactory = _ => "directory" };
+        renderer.AcceptOnlyFromAmong("directory", "kustomize", "jsonnet", "helm");
         var include = new Option<string[]>("--include") { Description = "Only files matching this glob (repeatable; directory renderer)" };
         var exclude = new Option<string[]>("--exclude") { Description = "Skip files matching this glob (repeatable; directory renderer)" };
         var selector = new Option<string[]>("--selector") { Description = "Target clusters with these labels (k=v, repeatable; none: every cluster)" };

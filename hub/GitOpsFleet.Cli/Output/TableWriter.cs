@@ -8,7 +8,8 @@ internal sealed class TableWriter(params string[] headers)
 
     public TableWriter Row(params object?[] cells)
     {
-        _rows.Add(cells.Select(Cell).ToArray());
+        // The last column (usually a message) is never cut: nothing to its right needs the room.
+        _rows.Add(cells.Select((c, i) => Cell(c, truncate: i < cells.Length - 1)).ToArray());
         return this;
     }
 
@@ -27,11 +28,11 @@ internal sealed class TableWriter(params string[] headers)
         writer.WriteLine(string.Join("   ", parts).TrimEnd());
     }
 
-    private static string Cell(object? value)
+    private static string Cell(object? value, bool truncate)
     {
         var text = value?.ToString() ?? string.Empty;
         text = text.ReplaceLineEndings(" ");
         if (text.Length == 0) return "-";
-        return text.Length > MaxCell ? text[..(MaxCell - 1)] + "…" : text;
+        return truncate && text.Length > MaxCell ? text[..(MaxCell - 1)] + "…" : text;
     }
 }

@@ -58,6 +58,23 @@ internal sealed class FakeFleetService : FleetService.FleetServiceBase
         return Task.FromResult(new Empty());
     }
 
+    public List<Event> Events { get; } = [];
+
+    public override Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        var response = new ListEventsResponse();
+        response.Events.Add(Events.Where(e => request.Object.Length == 0 || e.Object == request.Object));
+        return Task.FromResult(response);
+    }
+
+    public override async Task WatchEvents(WatchEventsRequest request, IServerStreamWriter<Event> responseStream, ServerCallContext context)
+    {
+        Record(request, context);
+        foreach (var e in Events.Where(e => request.Object.Length == 0 || e.Object == request.Object))
+            await responseStream.WriteAsync(e, context.CancellationToken);
+    }
+
     public override Task<Repository> AddRepository(AddRepositoryRequest request, ServerCallContext context)
     {
         Record(request, context);
