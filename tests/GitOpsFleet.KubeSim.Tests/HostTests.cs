@@ -66,6 +66,19 @@ public sealed class HostTests(HostFixture fixture)
     }
 
     [Fact]
+    public async Task Watch_SendInitialEvents_StateThenEndBookmark()
+    {
+        var cluster = await fixture.NewClusterAsync("watchlist");
+        using var http = new HttpClient();
+
+        var text = await http.GetStringAsync(new Uri(cluster.Server + "/api/v1/namespaces?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1"));
+
+        var events = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(["ADDED", "ADDED", "ADDED", "ADDED", "BOOKMARK"], events.Take(5).Select(e => e["type"]!.GetValue<string>()));
+        Assert.Equal("true", events[4]["object"]!["metadata"]!["annotations"]!["k8s.io/initial-events-end"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Watch_AllowBookmarks_SendsBookmarkWithCurrentVersion()
     {
         var cluster = await fixture.NewClusterAsync("bookmark");

@@ -26,7 +26,9 @@ internal sealed partial class ApiRouter
         {
             throw ApiException.BadRequest($"invalid resource version: {rvText}");
         }
-        var initial = string.IsNullOrEmpty(rvText) || rvText == "0";
+        // sendInitialEvents (the watch-list protocol) streams the current state first, then a bookmark that marks its end.
+        var sendInitialEvents = query["sendInitialEvents"].FirstOrDefault() == "true";
+        var initial = sendInitialEvents || string.IsNullOrEmpty(rvText) || rvText == "0";
         var store = service.Store;
         var watcher = new Watcher(type.Key, ns);
         List<JsonObject>? current = null;
@@ -72,6 +74,19 @@ internal sealed partial class ApiRouter
                         await SendObjectAsync("ADDED", obj);
                     }
                 }
+            }
+            if (sendInitialEvents)
+            {
+                await SendAsync(context, "BOOKMARK", new JsonObject
+                {
+                    ["kind"] = type.Kind,
+                    ["apiVersion"] = type.ApiVersion,
+                    ["metadata"] = new JsonObject
+                    {
+                        ["resourceVersion"] = since.ToString(CultureInfo.InvariantCulture),
+                        ["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" },
+                    },
+                }, token);
             }
             foreach (var e in replay)
             {
