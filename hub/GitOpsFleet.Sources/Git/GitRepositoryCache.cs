@@ -91,13 +91,24 @@ internal sealed partial class GitRepositoryCache(SourcesOptions options, ILogger
         if (string.IsNullOrWhiteSpace(repository.Url))
             throw new SourceException($"repository {repository.Name} has no URL");
         var path = RepositoryLocation.CacheFolder(options.CacheDirectory, repository.Url);
-        if (Directory.Exists(path)) return (path, false);
-
         var state = _states.GetOrAdd(path, _ => new RepositoryState());
+        if (state.Verified && Directory.Exists(path)) return (path, false);
+
         await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (Directory.Exists(path)) return (path, true); // another caller cloned it while we waited
+            if (Directory.Exists(path))
+            {
+                // Checked once per process: a cache broken by a crash or a full disk is cloned again, not reported forever.
+                if (state.Verified || Repository.IsValid(path))
+                {
+                    state.Verified = true;
+                    return (path, false);
+                }
+
+                LogCacheBroken(repository.Name);
+                TryDelete(path);
+            }
 
             // Clone into a scratch folder and move it in place only when the first fetch worked,
             // so a failed clone never leaves a cache that looks present but is empty.
@@ -109,6 +120,7 @@ internal sealed partial class GitRepositoryCache(SourcesOptions options, ILogger
                 state.LastFetchStarted = Stopwatch.GetTimestamp();
                 await RunFetchAsync(scratch, repository, cancellationToken).ConfigureAwait(false);
                 Directory.Move(scratch, path);
+                state.Verified = true;
             }
             finally
             {
@@ -242,6 +254,8 @@ internal sealed partial class GitRepositoryCache(SourcesOptions options, ILogger
         public SemaphoreSlim Lock { get; } = new(1, 1);
 
         public long LastFetchStarted { get; set; }
+
+        public bool Verified { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Fetching repository {Repository} from {Url}")]
@@ -252,6 +266,9 @@ internal sealed partial class GitRepositoryCache(SourcesOptions options, ILogger
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fetch of repository {Repository} failed: {Error}. Check the URL and credentials; the last fetched commits stay in use")]
     private partial void LogFetchFailed(string repository, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The cache of repository {Repository} is not a valid Git repository; cloning it again")]
+    private partial void LogCacheBroken(string repository);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read the default branch of repository {Repository}: {Error}; falling back to main or master")]
     private partial void LogRemoteHeadUnknown(string repository, string error);

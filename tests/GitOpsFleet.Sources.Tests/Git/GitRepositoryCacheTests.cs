@@ -131,4 +131,17 @@ public sealed class GitRepositoryCacheTests : IDisposable
         Assert.False(Directory.Exists(_repo.CacheDirectory) && Directory.EnumerateDirectories(_repo.CacheDirectory).Any(),
             "a failed first fetch must not leave a cache folder behind");
     }
+
+    [Fact]
+    public async Task ResolveRevisionAsync_BrokenCacheFolder_IsClonedAgain()
+    {
+        var head = _repo.Write("a.yaml", "x: 1").Commit();
+        var cacheFolder = GitOpsFleet.Sources.Git.RepositoryLocation.CacheFolder(_repo.CacheDirectory, _repo.WorkTree);
+        Directory.CreateDirectory(cacheFolder);
+        File.WriteAllText(Path.Combine(cacheFolder, "garbage"), "not a repository");
+        var git = new TestSources(_repo.CacheDirectory).Git;
+
+        Assert.Equal(head, await git.ResolveRevisionAsync(_repo.Spec(), "main", fetch: false, CancellationToken.None));
+        Assert.False(File.Exists(Path.Combine(cacheFolder, "garbage")));
+    }
 }
