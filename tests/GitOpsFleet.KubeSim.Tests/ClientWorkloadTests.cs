@@ -139,6 +139,25 @@ public sealed class ClientWorkloadTests(HostFixture fixture)
     }
 
     [Fact]
+    public async Task CreateJob_FailAnnotation_FailsWithBackoffLimitExceeded()
+    {
+        using var client = ClusterClient.For(await fixture.NewClusterAsync("jobfail"));
+
+        await client.BatchV1.CreateNamespacedJobAsync(new V1Job
+        {
+            Metadata = new V1ObjectMeta { Name = "migrate", Annotations = new Dictionary<string, string> { ["kubesim.gitopsfleet.io/fail"] = "true" } },
+            Spec = new V1JobSpec { Template = new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [new V1Container { Name = "main", Image = "busybox:1" }], RestartPolicy = "Never" } } },
+        }, "default");
+
+        var job = await Poll.UntilAsync(() => client.BatchV1.ReadNamespacedJobAsync("migrate", "default"),
+            j => j.Status?.Conditions?.Any(c => c.Type == "Failed") == true, Deadline, "the job to fail");
+        Assert.Equal("BackoffLimitExceeded", job.Status.Conditions.Single(c => c.Type == "Failed").Reason);
+        Assert.Equal(1, job.Status.Failed);
+        Assert.Null(job.Status.CompletionTime);
+        Assert.Equal("Failed", Assert.Single((await client.CoreV1.ListNamespacedPodAsync("default")).Items).Status.Phase);
+    }
+
+    [Fact]
     public async Task DeleteDeployment_WithReplicaSetAndPods_CollectsDependents()
     {
         using var client = ClusterClient.For(await fixture.NewClusterAsync("gc"));

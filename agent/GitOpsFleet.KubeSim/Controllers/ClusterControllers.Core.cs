@@ -22,7 +22,11 @@ internal sealed partial class ClusterControllers
         foreach (var c in containers)
         {
             JsonObject state;
-            if (failing)
+            if (failing && ownedByJob && !brokenImage)
+            {
+                state = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 1, ["reason"] = "Error", ["startedAt"] = now, ["finishedAt"] = now } };
+            }
+            else if (failing)
             {
                 var reason = brokenImage ? "ImagePullBackOff" : "CrashLoopBackOff";
                 var message = brokenImage
@@ -50,7 +54,8 @@ internal sealed partial class ClusterControllers
             });
         }
         var ready = !failing && !ownedByJob;
-        var phase = failing ? (brokenImage ? "Pending" : "Running") : ownedByJob ? "Succeeded" : "Running";
+        // A failing job pod (restartPolicy Never/OnFailure) ends Failed; a failing long-running pod keeps restarting.
+        var phase = failing ? (brokenImage ? "Pending" : ownedByJob ? "Failed" : "Running") : ownedByJob ? "Succeeded" : "Running";
         WriteStatus(Workloads.Pods, pod, new JsonObject
         {
             ["phase"] = phase,
@@ -78,23 +83,34 @@ internal sealed partial class ClusterControllers
     private void ReconcileJob(string ns, string name)
     {
         var job = Service.TryGet(Workloads.Jobs, ns, name);
-        if (job is null || Workloads.IsTerminating(job) || job["status"]?["completionTime"] is not null)
+        if (job is null || Workloads.IsTerminating(job) || job["status"]?["completionTime"] is not null ||
+            (job["status"]?["conditions"] as JsonArray)?.Any(c => Json.Str(c?["type"]) == "Failed") == true)
         {
             return;
         }
         var completions = Json.Long(job["spec"]?["completions"]) ?? 1;
         var pods = ScalePods(Workloads.Jobs, job, completions, (_, _) => ResourceService.RandomName(name + "-"), new JsonObject { ["job-name"] = name });
         var succeeded = pods.Count(p => Json.Str(p["status"]?["phase"]) == "Succeeded");
+        var failed = pods.Count(p => Json.Str(p["status"]?["phase"]) == "Failed");
         var now = Json.Timestamp(DateTimeOffset.UtcNow);
         var status = new JsonObject
         {
             ["startTime"] = job["status"]?["startTime"]?.DeepClone() ?? now,
-            ["active"] = pods.Count - succeeded,
+            ["active"] = pods.Count - succeeded - failed,
             ["succeeded"] = succeeded,
             ["ready"] = 0,
             ["terminating"] = 0,
         };
-        if (succeeded >= completions)
+        if (failed > 0)
+        {
+            // The simulation does not retry: one failed pod exhausts the backoff limit.
+            status.Remove("active");
+            status["failed"] = failed;
+            status["conditions"] = new JsonArray(
+                Workloads.Condition(null, "FailureTarget", true, "BackoffLimitExceeded", "Job has reached the specified backoff limit", false),
+                Workloads.Condition(null, "Failed", true, "BackoffLimitExceeded", "Job has reached the specified backoff limit", false));
+        }
+        else if (succeeded >= completions)
         {
             status.Remove("active");
             status["completionTime"] = now;
