@@ -38,39 +38,90 @@ public sealed class HubHost : IAsyncDisposable
         options.Validate();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
-        var httpPort = FreePorts.OrFree(options.HttpPort);
-        var grpcPort = FreePorts.OrFree(options.GrpcPort);
+        var freePorts = options.HttpPort == 0 || options.GrpcPort == 0 || options.SiloPort == 0 || options.GatewayPort == 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            WebApplication? app = null;
+            try
+            {
+                var httpPort = FreePorts.OrFree(options.HttpPort);
+                var grpcPort = FreePorts.OrFree(options.GrpcPort);
+                app = Build(options, dataDirectory, httpPort, grpcPort, configureServices);
+                await app.StartAsync(cancellationToken);
+                return await FinishStartAsync(app, options, httpPort, grpcPort, cancellationToken);
+            }
+            catch (Exception ex) when (freePorts && attempt < MaxStartAttempts && IsAddressInUse(ex))
+            {
+                // A free port picked for us was taken before we bound it (another process raced us): pick again.
+                await DisposeQuietlyAsync(app);
+            }
+            catch
+            {
+                await DisposeQuietlyAsync(app);
+                throw;
+            }
+        }
+    }
 
+    private const int MaxStartAttempts = 3;
+
+    private static WebApplication Build(HubOptions options, string dataDirectory, int httpPort, int grpcPort, Action<IServiceCollection>? configureServices)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.ConfigureHubKestrel(IPAddress.Parse(options.ListenAddress), httpPort, grpcPort)
             .AddHubSilo(dataDirectory, FreePorts.OrFree(options.SiloPort), FreePorts.OrFree(options.GatewayPort))
             .AddHubServices(dataDirectory);
         configureServices?.Invoke(builder.Services);
-
         var app = builder.Build();
         app.MapHubEndpoints();
-        await app.StartAsync(cancellationToken);
+        return app;
+    }
+
+    private static async Task<HubHost> FinishStartAsync(WebApplication app, HubOptions options, int httpPort, int grpcPort, CancellationToken cancellationToken)
+    {
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
+        var adminToken = await HubStartup.EnsureAdminTokenAsync(grains, options.AdminTokenFile, cancellationToken);
+        if (adminToken is not null)
+        {
+            // Shown once: only its hash is kept.
+            Console.WriteLine($"Admin API token (shown once, keep it): {adminToken}");
+        }
+        await HubStartup.WakeRepositoriesAsync(grains, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<HubHost>());
+        return new HubHost(app, new Uri($"http://127.0.0.1:{httpPort}"), new Uri($"http://127.0.0.1:{grpcPort}"), adminToken);
+    }
+
+    private static bool IsAddressInUse(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+                || current.GetType().Name == "AddressInUseException")
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static async Task DisposeQuietlyAsync(WebApplication? app)
+    {
+        if (app is null)
+        {
+            return;
+        }
         try
         {
-            var grains = app.Services.GetRequiredService<IGrainFactory>();
-            var adminToken = await HubStartup.EnsureAdminTokenAsync(grains, options.AdminTokenFile, cancellationToken);
-            if (adminToken is not null)
-            {
-                // Shown once: only its hash is kept.
-                Console.WriteLine($"Admin API token (shown once, keep it): {adminToken}");
-            }
-            await HubStartup.WakeRepositoriesAsync(grains, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<HubHost>());
-            return new HubHost(app, new Uri($"http://127.0.0.1:{httpPort}"), new Uri($"http://127.0.0.1:{grpcPort}"), adminToken);
-        }
-        catch
-        {
             await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
-            throw;
         }
+        catch (Exception)
+        {
+            // Stopping a host that failed to start may fail again; disposing is what matters.
+        }
+        await app.DisposeAsync();
     }
 
     /// <summary>Waits until the process is asked to stop (Ctrl+C, SIGTERM).</summary>

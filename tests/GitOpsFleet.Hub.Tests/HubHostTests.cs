@@ -69,4 +69,32 @@ public sealed class HubHostTests
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"hub took {stopwatch.Elapsed} to stop");
         await Assert.ThrowsAnyAsync<Exception>(() => agent.NextAsync(TimeSpan.FromSeconds(5)));
     }
+
+    [Fact]
+    public async Task StartAsync_GivenPortTaken_FailsWithAddressInUse()
+    {
+        using var blocker = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        blocker.Start();
+        var taken = ((IPEndPoint)blocker.LocalEndpoint).Port;
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "gitopsfleet-hub-tests", Guid.NewGuid().ToString("N"));
+        var options = new HubOptions { HttpPort = taken, GrpcPort = 0, DataDirectory = dataDirectory, ListenAddress = "127.0.0.1" };
+
+        var error = await Assert.ThrowsAsync<IOException>(() => HubHost.StartAsync(options, CancellationToken.None));
+
+        Assert.Contains(taken.ToString(), error.Message);
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public void HubCommandLine_Flags_SetOptions()
+    {
+        var options = HubCommandLine.Parse(["--http-port", "9090", "--grpc-port", "9091", "--data-dir", "/tmp/x", "--demo"]);
+
+        Assert.Equal(9090, options.HttpPort);
+        Assert.Equal(9091, options.GrpcPort);
+        Assert.Equal("/tmp/x", options.DataDirectory);
+        Assert.True(options.Demo);
+        Assert.Throws<ArgumentException>(() => HubCommandLine.Parse(["--http-port", "8080", "--grpc-port", "8080"]));
+        Assert.Throws<ArgumentException>(() => HubCommandLine.Parse(["--nope"]));
+    }
 }
