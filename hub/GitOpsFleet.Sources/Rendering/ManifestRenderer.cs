@@ -84,7 +84,8 @@ public sealed partial class ManifestRenderer : IManifestRenderer
 
     private async Task<RenderedBundle> RenderSharedAsync(RenderPlan plan)
     {
-        await Task.Yield();
+        // Leave the caller's scheduler (an Orleans grain's, say) at once: this task is shared by many callers.
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         try
         {
             var bundle = await RenderWithSlotAsync(plan).ConfigureAwait(false);
