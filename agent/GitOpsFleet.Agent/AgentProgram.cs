@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GitOpsFleet.KubeSim;
 using k8s;
 using Microsoft.Extensions.Logging;
@@ -33,8 +34,9 @@ internal static class AgentProgram
             return 2;
         }
         using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cts.Cancel();
+        // Ctrl+C and SIGTERM (kubelet stopping the pod) both end the agent cleanly.
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
         using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }));
 
         SimulatedClusterHost? simulator = null;
