@@ -204,6 +204,19 @@ public sealed class KubectlTests(HostFixture fixture)
             r => r.Stdout == "4", TimeSpan.FromSeconds(20), "four ready replicas");
     }
 
+    [Fact]
+    public async Task Logs_DeploymentPod_SaysItIsSimulated()
+    {
+        using var kubectl = new Kubectl(await fixture.NewClusterAsync("logs"));
+        Assert.Equal(0, (await kubectl.RunAsync("apply", "--server-side", "-f", kubectl.WriteFile("a.yaml", Guestbook))).ExitCode);
+        await Poll.UntilAsync(() => kubectl.RunAsync("get", "pods", "-n", "demo", "-o", "name"), r => r.Stdout.Contains("pod/web-"), TimeSpan.FromSeconds(20), "web pods");
+
+        var (code, stdout, stderr) = await kubectl.RunAsync("logs", "deployment/web", "-n", "demo");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("container nginx of pod demo/web-", stdout);
+    }
+
     private static async Task<string> ResourceVersionsAsync(Kubectl kubectl) =>
         (await kubectl.RunAsync("get", "namespace/demo", "configmap/cfg", "deployment/web", "service/web", "-n", "demo",
             "-o", "jsonpath={range .items[*]}{.kind}={.metadata.resourceVersion} {end}")).Stdout;

@@ -132,6 +132,15 @@ internal sealed partial class ApiRouter(ResourceService service, TimeSpan bookma
         {
             throw ApiException.NotFoundPath();
         }
+        if (subresource == "log" && type.Kind == "Pod" && !type.Custom && context.Request.Method == "GET")
+        {
+            // No container runs: the log says so, which keeps "kubectl logs" usable in demos.
+            var pod = service.Get(type, ns, name!);
+            var container = context.Request.Query["container"].FirstOrDefault() ?? Json.Str(pod["spec"]?["containers"]?[0]?["name"]) ?? "";
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync($"kubesim: container {container} of pod {ns}/{name} is simulated and writes no output\n", stopping);
+            return;
+        }
         if (subresource is not null && !(subresource == "status" && type.HasStatus) && !(subresource == "scale" && type.HasScale) && !(subresource == "finalize" && type.Kind == "Namespace"))
         {
             throw ApiException.NotFoundPath();

@@ -92,6 +92,17 @@ internal static class Discovery
                 entry["categories"] = new JsonArray("all");
             }
             resources.Add(entry);
+            if (t.Kind == "Pod" && !t.Custom)
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = "pods/log",
+                    ["singularName"] = "",
+                    ["namespaced"] = true,
+                    ["kind"] = "Pod",
+                    ["verbs"] = new JsonArray("get"),
+                });
+            }
             if (t.HasScale)
             {
                 resources.Add(new JsonObject
