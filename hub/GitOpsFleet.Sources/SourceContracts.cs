@@ -14,7 +14,26 @@ public sealed record RenderRequest(
     string Renderer,
     IReadOnlyList<string> Include,
     IReadOnlyList<string> Exclude,
-    ClusterParameters Cluster);
+    ClusterParameters Cluster,
+    RenderParameters? Parameters = null);
+
+/// <summary>
+/// Renderer parameters (Helm and Jsonnet); every string value may use {{cluster.name}} and {{cluster.labels.KEY}}.
+/// Null lists and maps mean none. Helm values files are relative to the chart folder and Jsonnet libraries to the
+/// repository root; neither may leave the repository.
+/// </summary>
+public sealed record RenderParameters(
+    string? HelmReleaseName = null,
+    IReadOnlyList<string>? HelmValuesFiles = null,
+    string? HelmValues = null,
+    IReadOnlyDictionary<string, string>? HelmParameters = null,
+    IReadOnlyDictionary<string, string>? JsonnetExtVars = null,
+    IReadOnlyDictionary<string, string>? JsonnetTlas = null,
+    IReadOnlyList<string>? JsonnetLibraries = null)
+{
+    /// <summary>No parameters: the renderers' defaults.</summary>
+    public static RenderParameters None { get; } = new();
+}
 
 /// <summary>Rendered manifests (one JSON object each, in a stable order) and their content hash.</summary>
 public sealed record RenderedBundle(IReadOnlyList<string> ManifestsJson, string Hash);

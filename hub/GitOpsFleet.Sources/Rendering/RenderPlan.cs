@@ -3,7 +3,7 @@ using GitOpsFleet.Sources.Git;
 namespace GitOpsFleet.Sources.Rendering;
 
 /// <summary>A render request checked and resolved for one cluster: renderer, path and the key of its cache entry.</summary>
-internal sealed record RenderPlan(RenderRequest Request, string Renderer, string Commit, string Path, string CacheKey)
+internal sealed record RenderPlan(RenderRequest Request, string Renderer, string Commit, string Path, string CacheKey, ResolvedParameters Parameters)
 {
     public const string Directory = "directory";
     public const string Kustomize = "kustomize";
@@ -30,7 +30,13 @@ internal sealed record RenderPlan(RenderRequest Request, string Renderer, string
             parts.Add(ClusterJson(request.Cluster));
         }
 
-        return new RenderPlan(request, renderer, commit, path, string.Join('\u001f', parts));
+        // Parameters resolved for this cluster: clusters whose placeholders resolve alike still share one render.
+        var parameters = ResolvedParameters.Resolve(request.Parameters, request.Cluster, path, request.Repository.Name);
+        var parametersKey = parameters.ToCacheKey();
+        if (parametersKey.Length > 0)
+            parts.Add("p:" + parametersKey);
+
+        return new RenderPlan(request, renderer, commit, path, string.Join('\u001f', parts), parameters);
     }
 
     /// <summary>The cluster as a JSON object {"name": ..., "labels": {...}} with labels in a stable order.</summary>

@@ -41,10 +41,10 @@ internal static class ToolRenderers
                     await KustomizeAsync(tool, source, appDirectory, home, context, builder, Mask, cancellationToken).ConfigureAwait(false);
                     break;
                 case RenderPlan.Jsonnet:
-                    await JsonnetAsync(tool.Item1, source, appDirectory, home, context, builder, Mask, cancellationToken).ConfigureAwait(false);
+                    await JsonnetAsync(tool.Item1, source, appDirectory, home, context, plan.Parameters, builder, Mask, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    await HelmAsync(tool.Item1, appDirectory, home, context, builder, Mask, cancellationToken).ConfigureAwait(false);
+                    await HelmAsync(tool.Item1, source, appDirectory, work, home, context, plan.Parameters, builder, Mask, cancellationToken).ConfigureAwait(false);
                     break;
             }
 
@@ -74,7 +74,7 @@ internal static class ToolRenderers
     }
 
     private static async Task JsonnetAsync(string jsonnet, string source, string appDirectory, string home,
-        RenderContext context, BundleBuilder builder, Func<string, string> mask, CancellationToken cancellationToken)
+        RenderContext context, ResolvedParameters parameters, BundleBuilder builder, Func<string, string> mask, CancellationToken cancellationToken)
     {
         var entries = File.Exists(appDirectory)
             ? [appDirectory]
@@ -84,6 +84,13 @@ internal static class ToolRenderers
 
         // Libraries: the repository root and any vendor/ folder (jsonnet-bundler's layout).
         var libraries = new List<string> { source };
+        foreach (var library in parameters.JsonnetLibraries)
+        {
+            var full = Path.Combine(source, library.Replace('/', Path.DirectorySeparatorChar));
+            if (!Directory.Exists(full))
+                throw new SourceException($"jsonnet library path '{library}' not found ({context.Label})");
+            if (!libraries.Contains(full)) libraries.Add(full);
+        }
         foreach (var vendor in new[] { Path.Combine(source, "vendor"), Path.Combine(File.Exists(appDirectory) ? Path.GetDirectoryName(appDirectory)! : appDirectory, "vendor") })
             if (Directory.Exists(vendor) && !libraries.Contains(vendor)) libraries.Add(vendor);
         JsonnetImportCheck.Check(source, libraries, context.Label);
@@ -93,20 +100,41 @@ internal static class ToolRenderers
         {
             var args = new List<string>();
             foreach (var library in libraries) args.AddRange(["-J", library]);
-            args.AddRange(["--ext-code", "cluster=" + cluster, "--ext-str", "clusterName=" + context.Request.Cluster.Name, entry]);
+            args.AddRange(["--ext-code", "cluster=" + cluster, "--ext-str", "clusterName=" + context.Request.Cluster.Name]);
+            foreach (var (key, value) in parameters.JsonnetExtVars) args.AddRange(["--ext-str", key + "=" + value]);
+            foreach (var (key, value) in parameters.JsonnetTlas) args.AddRange(["--tla-str", key + "=" + value]);
+            args.Add(entry);
             var output = await ToolProcess.RunAsync(jsonnet, args, Path.GetDirectoryName(entry)!, home, context.MaxOutputBytes, context.Label, mask, cancellationToken).ConfigureAwait(false);
             var name = RepositoryPaths.Relative(source, entry);
             builder.AddFile(name, Parsing.ManifestParser.ParseJsonOutput(output, name));
         }
     }
 
-    private static async Task HelmAsync(string helm, string appDirectory, string home,
-        RenderContext context, BundleBuilder builder, Func<string, string> mask, CancellationToken cancellationToken)
+    private static async Task HelmAsync(string helm, string source, string appDirectory, string work, string home,
+        RenderContext context, ResolvedParameters parameters, BundleBuilder builder, Func<string, string> mask, CancellationToken cancellationToken)
     {
         if (!File.Exists(Path.Combine(appDirectory, "Chart.yaml")))
             throw new SourceException($"path '{context.Path}' has no Chart.yaml ({context.Label})");
-        var release = context.Path.Length == 0 ? "release" : context.Path[(context.Path.LastIndexOf('/') + 1)..].ToLowerInvariant();
-        string[] args = ["template", release, appDirectory, "--include-crds"];
+        var release = parameters.HelmReleaseName
+            ?? (context.Path.Length == 0 ? "release" : context.Path[(context.Path.LastIndexOf('/') + 1)..].ToLowerInvariant());
+        var args = new List<string> { "template", release, appDirectory, "--include-crds" };
+        foreach (var file in parameters.HelmValuesFiles)
+        {
+            // Resolved inside the repository already; the checkout holds no symbolic links, so this reads only the checkout.
+            var full = Path.Combine(source, file.Replace('/', Path.DirectorySeparatorChar));
+            if (!File.Exists(full))
+                throw new SourceException($"helm values file '{file}' not found ({context.Label})");
+            args.AddRange(["--values", full]);
+        }
+        if (parameters.HelmValues is { } inline)
+        {
+            var inlineFile = Path.Combine(work, "inline-values.yaml");
+            await File.WriteAllTextAsync(inlineFile, inline, cancellationToken).ConfigureAwait(false);
+            args.AddRange(["--values", inlineFile]);
+        }
+        // --set splits on ',' : escape it so a value stays one value.
+        foreach (var (key, value) in parameters.HelmParameters)
+            args.AddRange(["--set", key + "=" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(",", "\\,", StringComparison.Ordinal)]);
         var output = await ToolProcess.RunAsync(helm, args, appDirectory, home, context.MaxOutputBytes, context.Label, mask, cancellationToken).ConfigureAwait(false);
         builder.AddFile($"helm template {DisplayPath(context)}", Parsing.ManifestParser.ParseYaml(output, $"helm template {DisplayPath(context)}"));
     }
