@@ -58,6 +58,20 @@ public sealed class BadRequestTests(HostFixture fixture)
         Assert.Equal(reason, response.Reason);
     }
 
+    [Theory]
+    [InlineData("apis/rbac.authorization.k8s.io/v1/clusterroles", "{\"metadata\":{\"name\":\"system:gitopsfleet:agent\"}}", 201, null)]
+    [InlineData(ConfigMaps, "{\"metadata\":{\"name\":\"system:x\"}}", 422, "Invalid")]
+    [InlineData("api/v1/namespaces", "{\"metadata\":{\"name\":\"has.dot\"}}", 422, "Invalid")]
+    [InlineData(ConfigMaps, "{\"metadata\":{\"name\":\"ok\",\"labels\":{\"a\":1}}}", 422, "Invalid")]
+    public async Task Create_NamesAndLabels_ValidatedPerKind(string path, string body, int code, string? reason)
+    {
+        var cluster = await fixture.NewClusterAsync("names");
+
+        var response = await SendAsync(cluster, HttpMethod.Post, path, body);
+
+        Assert.Equal((code, reason), (response.Code, response.Reason));
+    }
+
     [Fact]
     public async Task Create_Existing_AlreadyExists()
     {

@@ -27,7 +27,15 @@ internal static partial class Validation
             throw ApiException.Invalid(type, "", "metadata.name", "Invalid value: the name must be a string");
         }
         var isLabelKind = !type.Custom && type.Kind is "Namespace" or "Service";
-        if (isLabelKind ? !DnsLabel().IsMatch(name) || name.Length > 63 : !Subdomain().IsMatch(name) || name.Length > 253)
+        if (type.Group == "rbac.authorization.k8s.io")
+        {
+            // RBAC names only have to be valid path segments ("system:controller:x" is fine).
+            if (name.Length == 0 || name is "." or ".." || name.Contains('/') || name.Contains('%'))
+            {
+                throw ApiException.Invalid(type, name, "metadata.name", $"Invalid value: \"{name}\": may not be '.' or '..' and may not contain '/' or '%'");
+            }
+        }
+        else if (isLabelKind ? !DnsLabel().IsMatch(name) || name.Length > 63 : !Subdomain().IsMatch(name) || name.Length > 253)
         {
             throw ApiException.Invalid(type, name, "metadata.name", $"Invalid value: \"{name}\": {(isLabelKind ? LabelHelp : SubdomainHelp)}");
         }
