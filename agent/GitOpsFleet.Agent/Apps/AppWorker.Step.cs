@@ -18,10 +18,14 @@ internal sealed partial class AppWorker
             desired = _desired;
             request = _request;
             sync = _needSync && _retryAt <= now;
-            driftCheck = _needDriftCheck || now >= _nextDriftCheck;
+            driftCheck = _needDriftCheck || now >= _nextDriftCheck || (_driftSoon && now >= _lastDriftCheck + MinDriftGap);
             assess = _needAssess || now >= _nextAssess;
             healPaused = _selfHealPaused;
-            _needDriftCheck = false;
+            if (driftCheck)
+            {
+                _needDriftCheck = false;
+                _driftSoon = false;
+            }
             _needAssess = false;
             if (sync)
             {
@@ -44,6 +48,7 @@ internal sealed partial class AppWorker
         if (driftCheck && _lastSync is not null)
         {
             _nextDriftCheck = _time.GetUtcNow() + PeriodicDriftCheck;
+            _lastDriftCheck = _time.GetUtcNow();
             _drifted = await _manager.DetectDriftAsync(request, cancellationToken).ConfigureAwait(false);
             assess = true;
             var options = desired.Options;

@@ -34,6 +34,7 @@ internal sealed partial class AppWorker : IAsyncDisposable
     private SyncRequest? _request;
     private bool _needSync;
     private bool _needDriftCheck;
+    private bool _driftSoon;
     private bool _needAssess;
     private bool _selfHealPaused;
     private DateTimeOffset _retryAt;
@@ -49,6 +50,8 @@ internal sealed partial class AppWorker : IAsyncDisposable
     private DateTimeOffset _nextAssess = DateTimeOffset.MaxValue;
     private TimeSpan _assessDelay;
     private DateTimeOffset _nextDriftCheck = DateTimeOffset.MaxValue;
+    private DateTimeOffset _lastDriftCheck = DateTimeOffset.MinValue;
+    private static readonly TimeSpan MinDriftGap = TimeSpan.FromMilliseconds(300);
 
     public AppWorker(string app, ResourceManager manager, ManagedObjectWatcher watcher, IHubOutbox outbox, AgentOptions options, ILogger logger, TimeProvider time)
     {
@@ -104,7 +107,8 @@ internal sealed partial class AppWorker : IAsyncDisposable
 
     public void RequestRefresh() => Signal(() => { _needDriftCheck = true; _needAssess = true; });
 
-    public void RequestDriftCheck() => Signal(() => _needDriftCheck = true);
+    /// <summary>A watched object changed: check drift soon, coalescing bursts (status updates come in flurries).</summary>
+    public void RequestDriftCheck() => Signal(() => _driftSoon = true);
 
     /// <summary>After a reconnect the hub gets the full resource list again.</summary>
     public void RequestFullStatus() => Signal(() => { _status.NeedFull = true; _needAssess = true; });
@@ -183,8 +187,9 @@ internal sealed partial class AppWorker : IAsyncDisposable
         DateTimeOffset next;
         lock (_gate)
         {
-            next = new[] { _nextAssess, _nextDriftCheck, _needSync ? _retryAt : DateTimeOffset.MaxValue }.Min();
-            if (_needAssess || _needDriftCheck || (_needSync && _retryAt <= now))
+            var driftSoonAt = _driftSoon ? _lastDriftCheck + MinDriftGap : DateTimeOffset.MaxValue;
+            next = new[] { _nextAssess, _nextDriftCheck, driftSoonAt, _needSync ? _retryAt : DateTimeOffset.MaxValue }.Min();
+            if (_needAssess || _needDriftCheck || driftSoonAt <= now || (_needSync && _retryAt <= now))
             {
                 return;
             }

@@ -207,4 +207,40 @@ public sealed class ResourceManagerTests(SimulatedClusterFixture sim) : IClassFi
         Assert.Contains("+    \"key\": \"b\"", diffs.Single(d => d.Key.Name == "c").Diff);
         Assert.Equal("Create", diffs.Single(d => d.Key.Name == "new").Action);
     }
+
+    [Fact]
+    public async Task DetectDriftAsync_FieldOwnedByOtherManager_NotDrift()
+    {
+        var (client, manager) = await sim.NewClusterAsync();
+        // The manifest leaves replicas to an autoscaler, as Argo CD advises.
+        var withoutReplicas = Manifests.Deployment("web").Replace("\"replicas\":2,", "");
+        var request = Request("web", null, withoutReplicas);
+        await manager.SyncAsync(request, Ct);
+
+        var scale = new k8s.Models.V1Patch("""{"spec":{"replicas":7}}""", k8s.Models.V1Patch.PatchType.MergePatch);
+        await client.AppsV1.PatchNamespacedDeploymentAsync(scale, "web", "shop", fieldManager: "horizontal-pod-autoscaler", cancellationToken: Ct);
+
+        Assert.Empty(await manager.DetectDriftAsync(request, Ct));
+        var again = await manager.SyncAsync(request, Ct);
+        Assert.Equal(ResourceAction.Unchanged, again.Resources.Single().Action);
+        Assert.Equal(7, (await client.AppsV1.ReadNamespacedDeploymentAsync("web", "shop", cancellationToken: Ct)).Spec.Replicas);
+    }
+
+    [Fact]
+    public async Task SyncAsync_NewSpecOnHealthyDeployment_OldHealthNotReported()
+    {
+        var (_, manager) = await sim.NewClusterAsync();
+        var first = await manager.SyncAsync(Request("web", null, Manifests.Deployment("web")), Ct);
+        Assert.Equal(HealthState.Healthy, (await WaitForHealthAsync(manager, first, h => h == HealthState.Healthy, TimeSpan.FromSeconds(15))).Health);
+
+        // The new generation can never become ready: whatever the timing, the earlier Healthy must not show again.
+        var second = await manager.SyncAsync(Request("web", null, Manifests.Deployment("web", image: "nginx:broken")), Ct);
+        Assert.Equal(ResourceAction.Configured, second.Resources.Single().Action);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.NotEqual(HealthState.Healthy, (await manager.AssessAsync(second.Inventory, null, Ct)).Health);
+            await Task.Delay(100);
+        }
+    }
 }
