@@ -59,6 +59,7 @@ internal sealed partial class ApplicationGrain
         var clusters = await GrainFactory.Index(IndexKeys.Clusters).ListAsync();
         var selected = clusters.Where(c => Names.Matches(spec.ClusterSelector, c.Value))
             .ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        await NoteResolvedCommitAsync(spec, commit);
         var errors = new List<string>();
         var rendered = 0;
         foreach (var (cluster, labels) in selected)
@@ -69,13 +70,14 @@ internal sealed partial class ApplicationGrain
             }
             try
             {
-                var request = new RenderRequest(repositorySpec, commit, spec.Path, spec.Renderer, spec.Include, spec.Exclude,
+                var targetCommit = RevisionFor(spec, cluster, commit);
+                var request = new RenderRequest(repositorySpec, targetCommit, spec.Path, spec.Renderer, spec.Include, spec.Exclude,
                     new ClusterParameters(cluster, labels));
                 var bundle = await renderer.RenderAsync(request, CancellationToken.None);
                 await StoreBundleAsync(bundle);
                 var generation = await GrainFactory.GetGrain<IClusterGrain>(cluster)
-                    .SetDesiredAsync(new DesiredSpec(Name, commit, bundle.Hash, spec.SyncPolicy, spec.Namespace));
-                await UpdateTargetAsync(cluster, generation, commit, bundle);
+                    .SetDesiredAsync(new DesiredSpec(Name, targetCommit, bundle.Hash, spec.SyncPolicy, spec.Namespace));
+                await UpdateTargetAsync(cluster, generation, targetCommit, bundle);
                 rendered++;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -14,6 +14,10 @@ internal sealed class ApplicationState
     [Id(7)] public Dictionary<string, TargetEntry> Targets { get; set; } = new(StringComparer.Ordinal);
     [Id(8)] public SyncState LastSync { get; set; }
     [Id(9)] public HealthState LastHealth { get; set; }
+    /// <summary>With a rollout strategy: the revision every target gets unless a rollout pinned it elsewhere.</summary>
+    [Id(10)] public string Baseline { get; set; } = "";
+    /// <summary>With a rollout strategy: cluster to the commit a rollout moved it to.</summary>
+    [Id(11)] public Dictionary<string, string> Pins { get; set; } = new(StringComparer.Ordinal);
 }
 
 [GenerateSerializer]

@@ -12,7 +12,13 @@ public sealed record ApplicationSpecModel(
     IReadOnlyDictionary<string, string> ClusterSelector,
     string Namespace,
     SyncSettings SyncPolicy,
-    string Project);
+    string Project)
+{
+    /// <summary>Waves for new revisions; null or no waves: every target moves at once.</summary>
+    [Id(10)] public RolloutStrategyModel? Rollout { get; init; }
+
+    public bool HasWaves => Rollout is { Waves.Count: > 0 };
+}
 
 /// <summary>One application on one cluster.</summary>
 [GenerateSerializer, Immutable]

@@ -113,6 +113,7 @@ internal static class FleetMapping
                 Destination = destination,
                 SyncPolicy = info.Spec.SyncPolicy.ToPolicyProto(),
                 Project = info.Spec.Project,
+                Rollout = info.Spec.Rollout.ToProto(),
             },
             Status = status,
         };

@@ -39,7 +39,7 @@ internal sealed partial class FleetServiceImpl
             new Dictionary<string, string>(destination.ClusterSelector),
             destination.Namespace,
             app.Spec.SyncPolicy.ToModel(),
-            string.IsNullOrEmpty(app.Spec.Project) ? "default" : app.Spec.Project);
+            string.IsNullOrEmpty(app.Spec.Project) ? "default" : app.Spec.Project) { Rollout = app.Spec.Rollout.ToModel() };
         var info = await grains.GetGrain<IApplicationGrain>(app.Name).CreateAsync(spec, request.Upsert);
         return info.ToProto();
     }
