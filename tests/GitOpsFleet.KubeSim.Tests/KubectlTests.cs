@@ -217,6 +217,20 @@ public sealed class KubectlTests(HostFixture fixture)
         Assert.Contains("container nginx of pod demo/web-", stdout);
     }
 
+    [Fact]
+    public async Task Get_Deployments_PrintsServerSideTableColumns()
+    {
+        using var kubectl = new Kubectl(await fixture.NewClusterAsync("table"));
+        Assert.Equal(0, (await kubectl.RunAsync("apply", "--server-side", "-f", kubectl.WriteFile("a.yaml", Guestbook))).ExitCode);
+
+        var (_, stdout, _) = await Poll.UntilAsync(() => kubectl.RunAsync("get", "deployments", "-n", "demo"), r => r.Stdout.Contains("2/2"), TimeSpan.FromSeconds(20), "web 2/2 in the table");
+        var all = await kubectl.RunAsync("get", "namespaces");
+
+        var header = stdout.Split('\n')[0];
+        Assert.Matches(@"^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$", header.Trim());
+        Assert.Matches(@"(?m)^demo\s+Active\s+\d+[smhd]$", all.Stdout);
+    }
+
     private static async Task<string> ResourceVersionsAsync(Kubectl kubectl) =>
         (await kubectl.RunAsync("get", "namespace/demo", "configmap/cfg", "deployment/web", "service/web", "-n", "demo",
             "-o", "jsonpath={range .items[*]}{.kind}={.metadata.resourceVersion} {end}")).Stdout;
