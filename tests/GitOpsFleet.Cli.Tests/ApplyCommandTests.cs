@@ -69,14 +69,37 @@ public sealed class ApplyCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Apply_RolloutNotInApi_IsRefusedClearly()
+    public async Task Apply_Rollout_SendsWavesAndPolicy()
     {
-        var file = WriteFile(Objects.Replace("  syncPolicy:", "  rollout: {waves: []}\n  syncPolicy:"));
+        var rollout = """
+              rollout:
+                waves:
+                - {name: canary, selector: {wave: "1"}, maxParallel: 1, bakeTime: 5m}
+                - {name: rest, selector: {}, maxParallel: 25%, requireApproval: true}
+                failurePolicy: rollback
+                maxFailures: 1
+                progressDeadline: 10m
+            """;
+        var file = WriteFile(Objects.Replace("  syncPolicy:", rollout + "\n  syncPolicy:"));
+
+        var result = await _hub.RunAsync("apply", "-f", file);
+
+        Assert.Equal(0, result.ExitCode);
+        var strategy = Assert.IsType<CreateApplicationRequest>(_hub.Service.Requests.ToList()[1]).Application.Spec.Rollout;
+        Assert.Equal(("rollback", 1, 600), (strategy.FailurePolicy, strategy.MaxFailures, strategy.ProgressDeadlineSeconds));
+        Assert.Equal(("canary", "1", "1", 300, false), (strategy.Waves[0].Name, strategy.Waves[0].Selector["wave"], strategy.Waves[0].MaxParallel, strategy.Waves[0].BakeSeconds, strategy.Waves[0].RequireApproval));
+        Assert.Equal(("rest", 0, "25%", true), (strategy.Waves[1].Name, strategy.Waves[1].Selector.Count, strategy.Waves[1].MaxParallel, strategy.Waves[1].RequireApproval));
+    }
+
+    [Fact]
+    public async Task Apply_RolloutWaveUnknownField_IsRefused()
+    {
+        var file = WriteFile(Objects.Replace("  syncPolicy:", "  rollout: {waves: [{name: a, bake: 5m}]}\n  syncPolicy:"));
 
         var result = await _hub.RunAsync("apply", "-f", file);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("spec.rollout is not supported: rollout waves are not in this hub's API yet", result.Stderr);
+        Assert.Contains("unknown field spec.rollout.waves[0].bake", result.Stderr);
     }
 
     [Fact]

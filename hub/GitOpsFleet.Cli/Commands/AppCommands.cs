@@ -17,6 +17,7 @@ internal static class AppCommands
         command.Subcommands.Add(Sync(app));
         command.Subcommands.Add(Delete(app));
         command.Subcommands.Add(AppWaitCommand.Build(app));
+        command.Subcommands.Add(RolloutCommands.Rollback(app));
         return command;
     }
 
@@ -37,9 +38,14 @@ internal static class AppCommands
         var prune = new Option<bool>("--prune") { Description = "Delete objects removed from Git" };
         var selfHeal = new Option<bool>("--self-heal") { Description = "Undo changes made in the cluster" };
         var upsert = new Option<bool>("--upsert") { Description = "Replace an application of the same name" };
+        var waves = new Option<string[]>("--wave") { Description = "Rollout wave NAME:k=v[:max=N|N%][:bake=5m][:approve] (repeatable, in order)" };
+        var failurePolicy = new Option<string>("--failure-policy") { Description = "When a wave fails: pause or rollback", DefaultValueFactory = _ => "pause" };
+        failurePolicy.AcceptOnlyFromAmong("pause", "rollback");
+        var progressDeadline = new Option<string?>("--progress-deadline") { Description = "A moved cluster not Healthy within this counts as failed (default 10m)" };
         var create = new Command("create", "Create an application")
         {
             name, repo, path, revision, renderer, include, exclude, selector, ns, project, autoSync, prune, selfHeal, upsert,
+            waves, failurePolicy, progressDeadline,
         };
         return app.WithAction(create, async (ctx, parse, ct) =>
         {
@@ -59,6 +65,15 @@ internal static class AppCommands
             spec.Source.Include.Add(parse.GetValue(include) ?? []);
             spec.Source.Exclude.Add(parse.GetValue(exclude) ?? []);
             spec.Destination.ClusterSelector.Add(Parse.Labels(parse.GetValue(selector), "--selector"));
+            if (parse.GetValue(waves) is { Length: > 0 } waveValues)
+            {
+                spec.Rollout = new RolloutStrategy { FailurePolicy = parse.GetValue(failurePolicy)! };
+                spec.Rollout.Waves.Add(waveValues.Select(RolloutCommands.ParseWave));
+                if (parse.GetValue(progressDeadline) is { } deadline)
+                {
+                    spec.Rollout.ProgressDeadlineSeconds = (int)Parse.Duration(deadline, "--progress-deadline").TotalSeconds;
+                }
+            }
             var request = new CreateApplicationRequest { Application = new Application { Name = parse.GetValue(name)!, Spec = spec }, Upsert = parse.GetValue(upsert) };
             var created = await ctx.Client.CreateApplicationAsync(request, ctx.Call(ct));
             ctx.Printer.Print(created, w => w.WriteLine($"application {created.Name} created"));

@@ -37,6 +37,7 @@ internal sealed class CliApp(TextWriter stdout, TextWriter stderr, CliEnvironmen
         root.Subcommands.Add(AppCommands.Build(this));
         root.Subcommands.Add(ApplyCommand.Build(this));
         root.Subcommands.Add(EventCommands.Build(this));
+        root.Subcommands.Add(RolloutCommands.Build(this));
         return root;
     }
 

@@ -121,13 +121,13 @@ internal static class DeclarativeObjects
 
         retry.Done();
         sync.Done();
-        spec.Unsupported("rollout", "rollout waves are not in this hub's API yet");
+        var rollout = RolloutStrategyReader.Read(spec.Map("rollout"));
         spec.Done();
 
         var application = new Application
         {
             Name = name,
-            Spec = new ApplicationSpec { Source = appSource, Destination = appDestination, SyncPolicy = policy, Project = project },
+            Spec = new ApplicationSpec { Source = appSource, Destination = appDestination, SyncPolicy = policy, Project = project, Rollout = rollout },
         };
         return new CreateApplicationRequest { Application = application, Upsert = true };
     }

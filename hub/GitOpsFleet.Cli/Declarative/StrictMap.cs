@@ -93,6 +93,18 @@ internal sealed class StrictMap
         };
     }
 
+    /// <summary>A list of mappings, each read strictly (e.g. spec.rollout.waves).</summary>
+    public List<StrictMap> Maps(string key)
+    {
+        var node = Get(key);
+        return node switch
+        {
+            null => [],
+            YamlSequenceNode seq => seq.Children.Select((c, i) => new StrictMap(c, $"{Field(key)}[{i}]", _where)).ToList(),
+            _ => throw Error($"{Field(key)} must be a list"),
+        };
+    }
+
     public IEnumerable<string> Keys => _node.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty).ToList();
 
     /// <summary>Marks a field as known but refused, with the reason.</summary>
