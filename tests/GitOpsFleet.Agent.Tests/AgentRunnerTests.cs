@@ -172,4 +172,34 @@ public sealed class AgentRunnerTests(SimulatedClusterFixture sim) : IClassFixtur
         }
         Assert.DoesNotContain((await h.Client.CoreV1.ListNamespacedConfigMapAsync("shop")).Items, c => c.Metadata.Name == "settings");
     }
+
+    [Fact]
+    public async Task RunAsync_ApplyFails_ReportsFailedWithServerMessageAndRetries()
+    {
+        await using var h = await AgentHarness.StartAsync(sim);
+        h.StartAgent();
+        await h.Hub.WaitForAsync(hub => hub.Hellos.FirstOrDefault(), Timeout, "Hello");
+        const string gizmo = """{"apiVersion":"nowhere.example.com/v1","kind":"Gizmo","metadata":{"name":"g1"}}""";
+        var desired = AgentHarness.Desired("bad", 1, new SyncOptions { Retry = new RetryPolicy { Limit = 2, BackoffSeconds = 1, Factor = 1, MaxBackoffSeconds = 1 } },
+            AgentHarness.ConfigMap("fine", "x"), gizmo);
+
+        h.Hub.Send(desired);
+
+        var failed = await h.Hub.WaitForAsync(hub => hub.Statuses.FirstOrDefault(s => s.App == "bad" && s.Phase == OperationPhase.Failed), Timeout, "phase Failed");
+        Assert.Equal(SyncStatus.OutOfSync, failed.Sync);
+        Assert.Contains("retry 1 of 2", failed.Message);
+        var row = Assert.Single(failed.Resources, r => r.Key.Kind == "Gizmo");
+        Assert.Equal("Failed", row.Result);
+        Assert.Contains("Gizmo/g1 the server does not serve kind Gizmo", row.Message);
+        Assert.NotNull(await h.Client.CoreV1.ReadNamespacedConfigMapAsync("fine", "shop"));
+        await h.Hub.WaitForAsync(hub => hub.Statuses.FirstOrDefault(s => s.App == "bad" && s.Message.Contains("retry 2 of 2")), Timeout, "the second retry");
+
+        // A bundle that cannot be read fails that application alone and the stream stays up.
+        var garbage = AgentHarness.Desired("broken", 1, null);
+        garbage.Desired.CompressedBundle = Google.Protobuf.ByteString.CopyFromUtf8("not gzip");
+        h.Hub.Send(garbage);
+        var unreadable = await h.Hub.WaitForAsync(hub => hub.Statuses.FirstOrDefault(s => s.App == "broken"), Timeout, "broken bundle status");
+        Assert.Equal(OperationPhase.Failed, unreadable.Phase);
+        Assert.Single(h.Hub.Hellos);
+    }
 }

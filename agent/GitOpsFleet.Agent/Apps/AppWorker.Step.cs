@@ -114,7 +114,11 @@ internal sealed partial class AppWorker
 
     private async Task AssessAndReportAsync(Desired desired, CancellationToken cancellationToken)
     {
-        var keys = _lastSync?.Inventory ?? [];
+        // Objects that failed before they reached the inventory (unknown kind, bad manifest) still get a row.
+        var keys = (_lastSync?.Inventory ?? [])
+            .Concat(_lastSync?.Resources.Where(r => r.Action == ResourceAction.Failed).Select(r => r.Key) ?? [])
+            .DistinctBy(k => k.Identity)
+            .ToList();
         var report = await _manager.AssessAsync(keys, _drifted, cancellationToken).ConfigureAwait(false);
         _health = _phase == OperationPhase.Failed && report.Health == HealthState.Healthy ? HealthState.Degraded : report.Health;
         var effective = report with { Health = _health };

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using GitOpsFleet.Agent.State;
 using GitOpsFleet.Kube.Sync;
 using GitOpsFleet.Kube.Watch;
+using GitOpsFleet.Protos;
 using GitOpsFleet.Protos.Agent;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -90,6 +91,28 @@ internal sealed partial class HubSession(
         {
             LogStaleDesired(desired.App, desired.Generation, worker.Generation);
             worker.RequestFullStatus();
+            return;
+        }
+        try
+        {
+            BundleCodec.Decompress(desired.CompressedBundle);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            // A bad bundle fails this application alone; the stream and the last good state stay.
+            _outbox.Writer.TryWrite(new AgentMessage
+            {
+                Status = new AppStatus
+                {
+                    App = desired.App,
+                    Generation = desired.Generation,
+                    Revision = desired.Revision,
+                    Sync = SyncStatus.OutOfSync,
+                    Phase = OperationPhase.Failed,
+                    Message = $"bundle of {desired.App} generation {desired.Generation} could not be read: {ex.Message}",
+                    ObservedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                },
+            });
             return;
         }
         // Stored before it is applied, so a restart in the middle resumes it without the hub.
