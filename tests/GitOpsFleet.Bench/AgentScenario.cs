@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using GitOpsFleet.Protos.Agent;
+using GitOpsFleet.Protos.Fleet;
+using k8s;
+
+namespace GitOpsFleet.Bench;
+
+/// <summary>
+/// agent: one real agent process (agent/GitOpsFleet.Agent, Release build, started with
+/// --kubeconfig) managing M resources on a simulated cluster in this process, with a real hub in
+/// this process. Per run: time from CreateApplication to Synced and Healthy; time of a re-apply of
+/// the unchanged bundle (SyncApplication) and how many managed objects it rewrote; then the agent's
+/// VmRSS after settling idle. Options: --resources M (200), --runs R (3), --settle-s S (20).
+/// </summary>
+internal static class AgentScenario
+{
+    private sealed record AgentRun(double ApplyMs, double ReapplyMs, int ObjectsRewritten, double IdleRssMb, double PeakRssMb);
+
+    public static async Task<int> RunAsync(string[] arguments)
+    {
+        var args = new BenchArgs(arguments);
+        var resources = args.Int("--resources", 200);
+        var runs = args.Int("--runs", 3);
+        var settle = TimeSpan.FromSeconds(args.Int("--settle-s", 20));
+        var results = new List<AgentRun>();
+        for (var run = 1; run <= runs; run++)
+        {
+            var result = await RunOnceAsync(resources, settle, CancellationToken.None);
+            Console.WriteLine(FormattableString.Invariant(
+                $"  agent run {run}: apply {result.ApplyMs:F0} ms, re-apply unchanged {result.ReapplyMs:F0} ms ({result.ObjectsRewritten} objects rewritten), idle RSS {result.IdleRssMb:F1} MB, peak {result.PeakRssMb:F1} MB"));
+            results.Add(result);
+        }
+        var median = new AgentRun(
+            BenchStats.Median(results.Select(r => r.ApplyMs)), BenchStats.Median(results.Select(r => r.ReapplyMs)),
+            (int)BenchStats.Median(results.Select(r => (double)r.ObjectsRewritten)),
+            BenchStats.Median(results.Select(r => r.IdleRssMb)), BenchStats.Median(results.Select(r => r.PeakRssMb)));
+        Console.WriteLine(FormattableString.Invariant(
+            $"agent, {resources} resources, median of {runs}: apply {median.ApplyMs:F0} ms, re-apply {median.ReapplyMs:F0} ms, idle RSS {median.IdleRssMb:F1} MB (goal 30 MB), peak {median.PeakRssMb:F1} MB"));
+        await BenchOutput.WriteAsync(args.OutDirectory, "agent", new { resources, settleSeconds = settle.TotalSeconds, runs = results, median }, CancellationToken.None);
+        return 0;
+    }
+
+    private static async Task<AgentRun> RunOnceAsync(int resources, TimeSpan settle, CancellationToken ct)
+    {
+        using var git = BenchGitRepository.Create();
+        var commit = BenchManifests.CommitVersion(git, resources, BenchManifests.Version(0));
+        await using var hub = await InProcessHub.StartAsync(ct);
+        await using var fleet = await SimulatedFleet.StartAsync(TimeSpan.FromMilliseconds(50), ct);
+        var cluster = await fleet.Simulator.AddClusterAsync("agent-bench", ct);
+        var kubeconfig = cluster.WriteKubeconfig(Path.Combine(Path.GetTempPath(), "gitopsfleet-bench-" + Guid.NewGuid().ToString("N")[..12] + ".kubeconfig"));
+        var token = await hub.Api.CreateJoinTokenAsync(ct);
+        using var agent = ChildProcess.Start("agent/GitOpsFleet.Agent", "gitopsfleet-agent.dll",
+            ["--hub", hub.Host.GrpcAddress.ToString(), "--join-token", token, "--cluster-name", "agent-bench", "--kubeconfig", kubeconfig]);
+        using var kube = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+        try
+        {
+            await hub.Api.WaitForConnectedAsync(1, TimeSpan.FromSeconds(60), ct);
+            var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            await hub.Api.CreateApplicationAsync("bench", git.Path, ct);
+            var reached = await hub.Api.WaitForCommitAsync("bench", commit, 1, TimeSpan.FromSeconds(180), ct);
+            var applyMs = reached.Values.Single() - t0;
+
+            var before = await ResourceVersionsAsync(kube, ct);
+            var t1 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            await hub.Api.Fleet.SyncApplicationAsync(new SyncApplicationRequest { Name = "bench" }, hub.Api.Auth, cancellationToken: ct);
+            var reapplied = await WaitForStatusAfterAsync(hub.Api, "bench", t1, TimeSpan.FromSeconds(120), ct);
+            var after = await ResourceVersionsAsync(kube, ct);
+            var rewritten = after.Count(a => !before.TryGetValue(a.Key, out var v) || v != a.Value);
+
+            await Task.Delay(settle, ct);
+            var idle = await agent.Child().ResidentMegabytesAsync(5, ct);
+            return new AgentRun(applyMs, reapplied - t1, rewritten, idle, agent.Child().StatusMegabytes("VmHWM"));
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"agent scenario failed: {e.Message}{Environment.NewLine}agent output:{Environment.NewLine}{agent.Tail()}", e);
+        }
+        finally
+        {
+            File.Delete(kubeconfig);
+        }
+    }
+
+    private static ChildProcess Child(this ChildProcess process) => process.HasExited
+        ? throw new InvalidOperationException($"the agent process exited early; its output:{Environment.NewLine}{process.Tail()}")
+        : process;
+
+    /// <summary>Waits for a status of the target reported after <paramref name="afterUnixMs"/> that says the operation succeeded.</summary>
+    private static async Task<long> WaitForStatusAfterAsync(HubApi hub, string app, long afterUnixMs, TimeSpan deadline, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < deadline)
+        {
+            var application = await hub.Fleet.GetApplicationAsync(new GetApplicationRequest { Name = app }, hub.Auth, cancellationToken: ct);
+            var target = application.Status.Targets.Single();
+            if (target.UpdatedUnixMs > afterUnixMs && target.Phase == OperationPhase.Succeeded &&
+                target.Sync == SyncStatus.Synced && target.Health == HealthStatus.Healthy)
+            {
+                return target.UpdatedUnixMs;
+            }
+            await Task.Delay(50, ct);
+        }
+        throw new TimeoutException($"application {app}: no Succeeded status after the re-apply within {deadline.TotalSeconds:F0} s");
+    }
+
+    /// <summary>resourceVersion of every managed object in the application's namespace.</summary>
+    private static async Task<Dictionary<string, string>> ResourceVersionsAsync(Kubernetes kube, CancellationToken ct)
+    {
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var o in (await kube.CoreV1.ListNamespacedConfigMapAsync("bench", cancellationToken: ct)).Items)
+        {
+            versions["cm/" + o.Metadata.Name] = o.Metadata.ResourceVersion;
+        }
+        foreach (var o in (await kube.CoreV1.ListNamespacedServiceAsync("bench", cancellationToken: ct)).Items)
+        {
+            versions["svc/" + o.Metadata.Name] = o.Metadata.ResourceVersion;
+        }
+        foreach (var o in (await kube.AppsV1.ListNamespacedDeploymentAsync("bench", cancellationToken: ct)).Items)
+        {
+            versions["deploy/" + o.Metadata.Name] = o.Metadata.ResourceVersion;
+        }
+        return versions;
+    }
+}

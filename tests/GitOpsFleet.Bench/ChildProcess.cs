@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace GitOpsFleet.Bench;
+
+/// <summary>A built GitOpsFleet program run as a child (dotnet DLL args), its output drained, its memory read from /proc.</summary>
+internal sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+
+    private ChildProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    /// <summary>Raised for each line the child writes (stdout or stderr).</summary>
+    public event Action<string>? Line;
+
+    /// <summary>Starts `dotnet DLL args`, where DLL is relative to the repository root and the build configuration of this bench.</summary>
+    public static ChildProcess Start(string projectDirectory, string dll, IEnumerable<string> arguments)
+    {
+        var path = Path.Combine(RepositoryRoot(), projectDirectory, "bin", BuildConfiguration(), "net10.0", dll);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path} is missing; build it first: dotnet build -c {BuildConfiguration()} {projectDirectory}", path);
+        }
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(path);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var child = new ChildProcess(process);
+        process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_lines)
+        {
+            _lines.Add(line);
+            if (_lines.Count > 200)
+            {
+                _lines.RemoveAt(0);
+            }
+        }
+        Line?.Invoke(line);
+    }
+
+    /// <summary>The last lines the child wrote, for error messages.</summary>
+    public string Tail()
+    {
+        lock (_lines)
+        {
+            return string.Join(Environment.NewLine, _lines.TakeLast(20));
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>A field of /proc/PID/status in MB (VmRSS: resident now, VmHWM: peak resident).</summary>
+    public double StatusMegabytes(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+            {
+                var kb = long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                return kb / 1024.0;
+            }
+        }
+        throw new InvalidOperationException($"/proc/{_process.Id}/status has no {field}");
+    }
+
+    /// <summary>User plus system CPU seconds the child has used (from /proc/PID/stat, 100 ticks a second).</summary>
+    public double CpuSeconds()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    /// <summary>Median VmRSS of <paramref name="samples"/> readings one second apart, in MB.</summary>
+    public async Task<double> ResidentMegabytesAsync(int samples, CancellationToken cancellationToken)
+    {
+        var values = new List<double>();
+        for (var i = 0; i < samples; i++)
+        {
+            if (i > 0)
+            {
+                await Task.Delay(1000, cancellationToken);
+            }
+            values.Add(StatusMegabytes("VmRSS"));
+        }
+        return BenchStats.Median(values);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        _process.Dispose();
+    }
+
+    private static string BuildConfiguration() =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "GitOpsFleet.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"no GitOpsFleet.sln above {AppContext.BaseDirectory}; run the bench from its build output in the repository");
+    }
+}

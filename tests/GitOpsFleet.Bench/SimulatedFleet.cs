@@ -1,0 +1,63 @@
+using GitOpsFleet.Agent;
+using GitOpsFleet.KubeSim;
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GitOpsFleet.Bench;
+
+/// <summary>
+/// Many clusters folded into this process: one SimulatedClusterHost (one Kestrel, a path prefix per
+/// cluster) and one real AgentRunner per cluster, each with its own KubernetesClient and its own
+/// gRPC channel to the hub, exactly as a one-agent process would have.
+/// </summary>
+internal sealed class SimulatedFleet : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _agents = new();
+    private readonly List<Task> _agentTasks = [];
+    private readonly List<IKubernetes> _clients = [];
+
+    private SimulatedFleet(SimulatedClusterHost simulator) => Simulator = simulator;
+
+    public SimulatedClusterHost Simulator { get; }
+
+    public int Count => _clients.Count;
+
+    public static async Task<SimulatedFleet> StartAsync(TimeSpan controllerDelay, CancellationToken cancellationToken) =>
+        new(await SimulatedClusterHost.StartAsync(new SimulatedClusterHostOptions { Port = 0, ControllerDelay = controllerDelay }, cancellationToken));
+
+    /// <summary>Adds <paramref name="count"/> clusters named PREFIX-00000... and starts one agent for each.</summary>
+    public async Task AddAgentsAsync(Uri hubGrpc, string joinToken, string prefix, int count, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var name = $"{prefix}-{_clients.Count:D5}";
+            var cluster = await Simulator.AddClusterAsync(name, cancellationToken);
+            var kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = cluster.Server.ToString() });
+            _clients.Add(kubernetes);
+            var runner = new AgentRunner(
+                new AgentOptions { HubUrl = hubGrpc.ToString(), JoinToken = joinToken, ClusterName = name },
+                kubernetes,
+                NullLoggerFactory.Instance);
+            _agentTasks.Add(Task.Run(() => runner.RunAsync(_agents.Token), CancellationToken.None));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _agents.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_agentTasks).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+            // Agents end on cancellation.
+        }
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+        await Simulator.DisposeAsync();
+        _agents.Dispose();
+    }
+}
