@@ -88,4 +88,30 @@ public sealed class ClusterLifecycleTests
         Assert.Equal("c1", desired.Desired.Revision);
         Directory.Delete(dataDirectory, recursive: true);
     }
+
+    [Fact]
+    public async Task Restart_AgentConnectedAtShutdown_TargetShownDisconnectedAfterwards()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "gitopsfleet-hub-tests", Guid.NewGuid().ToString("N"));
+        var first = await TestHub.StartAsync(dataDirectory);
+        first.Git.SetHead("https://git.example/r.git", "", "c1");
+        first.Renderer.SetManifests("c1", """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"kept"}}""");
+        var credential = await first.RegisterClusterAsync("abandoned");
+        await using var agent = await FakeAgent.ConnectAsync(first.Agents, credential, "abandoned");
+        await agent.NextAsync();
+        await first.Fleet.CreateApplicationAsync(new CreateApplicationRequest
+        {
+            Application = new Application { Name = "orphaned", Spec = new ApplicationSpec { Source = new ApplicationSource { Repo = "https://git.example/r.git" } } },
+        });
+        await Eventually.UntilAsync(() => first.Fleet.GetApplicationAsync(new GetApplicationRequest { Name = "orphaned" }).ResponseAsync,
+            a => a.Status.Targets.Count == 1 && a.Status.Targets[0].Connected, "target connected");
+        await first.DisposeAsync();
+
+        await using var second = await TestHub.StartAsync(dataDirectory);
+        var app = await second.Fleet.GetApplicationAsync(new GetApplicationRequest { Name = "orphaned" });
+
+        Assert.False(Assert.Single(app.Status.Targets).Connected);
+        Assert.NotEqual(HealthStatus.Healthy, app.Status.Health);
+        Directory.Delete(dataDirectory, recursive: true);
+    }
 }
