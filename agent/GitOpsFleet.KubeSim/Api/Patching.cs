@@ -16,9 +16,9 @@ internal sealed record ApplyOutcome(JsonObject Object, bool Changed, IReadOnlyLi
 /// </summary>
 internal static class Patching
 {
-    public static ApplyOutcome Apply(JsonObject? live, JsonObject applied, string manager, bool force, DateTimeOffset now)
+    public static ApplyOutcome Apply(JsonObject? live, JsonObject applied, string manager, bool force, string? subresource, DateTimeOffset now)
     {
-        var result = ServerSideApply.Apply(live, applied, manager, force, now);
+        var result = ServerSideApply.Apply(live, applied, manager, force, now, subresource);
         return new ApplyOutcome(result.Object, result.Changed,
             [.. result.Conflicts.Select(c => new ApplyConflict(c.ManagerDescription, c.Path))], result.ConflictMessage());
     }

@@ -72,13 +72,14 @@ internal sealed partial class ResourceService
             throw ApiException.BadRequest($"the name of the object ({appliedName}) does not match the name on the URL ({name})");
         }
         CheckNamespaceOf(type, ns, meta);
+        applied = ScopeToSubresource(type, applied, subresource);
         if (before is null)
         {
             if (subresource is not null)
             {
                 throw ApiException.NotFound(type, name);
             }
-            var outcome = Patching.Apply(null, applied, options.Manager, options.Force, DateTimeOffset.UtcNow);
+            var outcome = Patching.Apply(null, applied, options.Manager, options.Force, subresource, DateTimeOffset.UtcNow);
             // Create runs the identity and admission rules, then keeps the managedFields apply computed.
             var managed = outcome.Object["metadata"]?["managedFields"]?.DeepClone();
             return (Create(type, ns, outcome.Object, options, managed), true);
@@ -89,7 +90,7 @@ internal sealed partial class ResourceService
         {
             throw ApiException.Conflict(type, name);
         }
-        var result = Patching.Apply(before, applied, options.Manager, options.Force, DateTimeOffset.UtcNow);
+        var result = Patching.Apply(before, applied, options.Manager, options.Force, subresource, DateTimeOffset.UtcNow);
         if (result.Conflicts.Count > 0)
         {
             throw ApplyConflictError(type, name, result);
@@ -100,6 +101,35 @@ internal sealed partial class ResourceService
         }
         var after = Prepare(type, before, result.Object, subresource);
         return (Commit(type, ns, name, before, after, options), false);
+    }
+
+    /// <summary>
+    /// What an apply may touch, as on a real server: an apply to the main resource of a kind with a
+    /// status subresource ignores .status (else the applier would own status fields and every
+    /// re-apply of a manifest carrying status would look like a change); an apply to /status
+    /// touches only status.
+    /// </summary>
+    private static JsonObject ScopeToSubresource(ResourceType type, JsonObject applied, string? subresource)
+    {
+        if (subresource is null && type.HasStatus && applied.ContainsKey("status"))
+        {
+            var scoped = (JsonObject)applied.DeepClone();
+            scoped.Remove("status");
+            return scoped;
+        }
+        if (subresource == "status")
+        {
+            var scoped = new JsonObject();
+            foreach (var key in new[] { "apiVersion", "kind", "metadata", "status" })
+            {
+                if (applied[key] is { } value)
+                {
+                    scoped[key] = value.DeepClone();
+                }
+            }
+            return scoped;
+        }
+        return applied;
     }
 
     private static ApiException ApplyConflictError(ResourceType type, string name, ApplyOutcome outcome)
