@@ -72,7 +72,7 @@ internal sealed partial class ApplicationGrain
             {
                 var targetCommit = RevisionFor(spec, cluster, commit);
                 var request = new RenderRequest(repositorySpec, targetCommit, spec.Path, spec.Renderer, spec.Include, spec.Exclude,
-                    new ClusterParameters(cluster, labels));
+                    new ClusterParameters(cluster, labels), spec.Parameters?.ToRenderParameters());
                 var bundle = await renderer.RenderAsync(request, CancellationToken.None);
                 await StoreBundleAsync(bundle);
                 var generation = await GrainFactory.GetGrain<IClusterGrain>(cluster)

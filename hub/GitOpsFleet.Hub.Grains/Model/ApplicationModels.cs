@@ -17,6 +17,9 @@ public sealed record ApplicationSpecModel(
     /// <summary>Waves for new revisions; null or no waves: every target moves at once.</summary>
     [Id(10)] public RolloutStrategyModel? Rollout { get; init; }
 
+    /// <summary>Helm and Jsonnet parameters; null: the renderers' defaults.</summary>
+    [Id(11)] public RenderParametersModel? Parameters { get; init; }
+
     public bool HasWaves => Rollout is { Waves.Count: > 0 };
 }
 

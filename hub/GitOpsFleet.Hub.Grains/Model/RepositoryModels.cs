@@ -9,7 +9,11 @@ public sealed record RepositoryModel(
     string Username,
     string Password,
     string LastError,
-    long LastFetchUnixMs);
+    long LastFetchUnixMs)
+{
+    /// <summary>Checks webhook deliveries for this repository (HMAC key or GitLab token); write-only like the password.</summary>
+    [Id(7)] public string WebhookSecret { get; init; } = "";
+}
 
 /// <summary>Result of resolving a revision: a commit, or an error fit to show on the application.</summary>
 [GenerateSerializer, Immutable]

@@ -15,6 +15,9 @@ public interface IRepositoryGrain : IGrainWithStringKey
 
     Task UnsubscribeAsync(string subscriber);
 
+    /// <summary>Fetches now (a webhook said the repository changed); applications whose commit moved re-render.</summary>
+    [OneWay] Task RefreshAsync();
+
     /// <summary>Activates the grain so its poll timer runs (called at hub start).</summary>
     Task EnsureActiveAsync();
 }

@@ -91,6 +91,7 @@ internal static class FleetMapping
         };
         source.Include.AddRange(info.Spec.Include);
         source.Exclude.AddRange(info.Spec.Exclude);
+        source.AddParameters(info.Spec.Parameters);
         var destination = new ApplicationDestination { Namespace = info.Spec.Namespace };
         destination.ClusterSelector.Add(info.Spec.ClusterSelector.ToDictionary());
         var status = new ApplicationStatus

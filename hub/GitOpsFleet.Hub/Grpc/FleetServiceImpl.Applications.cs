@@ -6,7 +6,7 @@ namespace GitOpsFleet.Hub.Grpc;
 
 internal sealed partial class FleetServiceImpl
 {
-    private static readonly HashSet<string> Renderers = new(StringComparer.Ordinal) { "directory", "kustomize", "jsonnet", "helm" };
+    private static readonly HashSet<string> Renderers = new(StringComparer.Ordinal) { "directory", "kustomize", "jsonnet", "helm", "auto" };
 
     public override async Task<Application> CreateApplication(CreateApplicationRequest request, ServerCallContext context)
     {
@@ -17,7 +17,7 @@ internal sealed partial class FleetServiceImpl
         var renderer = string.IsNullOrEmpty(source.Renderer) ? "directory" : source.Renderer;
         if (!Renderers.Contains(renderer))
         {
-            throw HubException.Invalid("application.spec.source.renderer", $"'{renderer}' is not one of directory, kustomize, jsonnet, helm");
+            throw HubException.Invalid("application.spec.source.renderer", $"'{renderer}' is not one of directory, kustomize, jsonnet, helm, auto");
         }
         if (source.Path.Split('/', '\\').Contains(".."))
         {
@@ -39,7 +39,7 @@ internal sealed partial class FleetServiceImpl
             new Dictionary<string, string>(destination.ClusterSelector),
             destination.Namespace,
             app.Spec.SyncPolicy.ToModel(),
-            string.IsNullOrEmpty(app.Spec.Project) ? "default" : app.Spec.Project) { Rollout = app.Spec.Rollout.ToModel() };
+            string.IsNullOrEmpty(app.Spec.Project) ? "default" : app.Spec.Project) { Rollout = app.Spec.Rollout.ToModel(), Parameters = source.ToParametersModel() };
         var info = await grains.GetGrain<IApplicationGrain>(app.Name).CreateAsync(spec, request.Upsert);
         return info.ToProto();
     }

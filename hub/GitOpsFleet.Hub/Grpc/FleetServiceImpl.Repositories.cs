@@ -21,7 +21,10 @@ internal sealed partial class FleetServiceImpl
             throw HubException.Invalid("repository.poll_interval_seconds", "is negative; give seconds, or 0 for the default (60)");
         }
         var stored = await grains.GetGrain<IRepositoryGrain>(name).AddAsync(
-            new RepositoryModel(name, repository.Url, repository.PollIntervalSeconds, repository.Username, repository.Password, "", 0),
+            new RepositoryModel(name, repository.Url, repository.PollIntervalSeconds, repository.Username, repository.Password, "", 0)
+            {
+                WebhookSecret = repository.WebhookSecret,
+            },
             request.Upsert);
         return stored.ToProto();
     }

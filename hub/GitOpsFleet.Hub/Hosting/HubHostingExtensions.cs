@@ -2,6 +2,7 @@ using System.Net;
 using GitOpsFleet.Hub.Grains;
 using GitOpsFleet.Hub.Grpc;
 using GitOpsFleet.Hub.Storage;
+using GitOpsFleet.Hub.Webhooks;
 using GitOpsFleet.Sources;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -56,6 +57,7 @@ internal static class HubHostingExtensions
         app.MapGrpcService<AgentServiceImpl>();
         app.MapGrpcService<FleetServiceImpl>();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapFleetWebhooks();
         app.MapGet("/readyz", (HubReadiness readiness) =>
             readiness.IsReady ? Results.Text("ready") : Results.Text("starting", statusCode: StatusCodes.Status503ServiceUnavailable));
         return app;
