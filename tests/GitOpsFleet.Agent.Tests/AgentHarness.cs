@@ -43,6 +43,7 @@ internal sealed class AgentHarness : IAsyncDisposable
         var cluster = await sim.Host.AddClusterAsync(name, CancellationToken.None);
         var path = cluster.WriteKubeconfig(Path.Combine(Path.GetTempPath(), "gitopsfleet-agent-tests", name + ".kubeconfig"));
         var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path));
+        File.Delete(path); // read once; nothing is left behind
         return new AgentHarness(await FakeHub.StartAsync(), client, name);
     }
 

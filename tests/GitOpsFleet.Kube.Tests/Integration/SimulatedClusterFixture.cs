@@ -20,6 +20,7 @@ public sealed class SimulatedClusterFixture : IAsyncLifetime
         var cluster = await _host!.AddClusterAsync(name, CancellationToken.None);
         var path = cluster.WriteKubeconfig(Path.Combine(Path.GetTempPath(), "gitopsfleet-kube-tests", name + ".kubeconfig"));
         var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path));
+        File.Delete(path); // read once; nothing is left behind
         lock (_clients)
         {
             _clients.Add(client);
