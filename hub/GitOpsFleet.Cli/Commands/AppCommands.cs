@@ -17,6 +17,7 @@ internal static class AppCommands
         command.Subcommands.Add(Sync(app));
         command.Subcommands.Add(Delete(app));
         command.Subcommands.Add(AppWaitCommand.Build(app));
+        command.Subcommands.Add(AppManifestsCommand.Build(app));
         command.Subcommands.Add(RolloutCommands.Rollback(app));
         return command;
     }
@@ -27,8 +28,9 @@ internal static class AppCommands
         var repo = new Option<string>("--repo") { Description = "Repository name or URL (a URL not yet added is added)", Required = true };
         var path = new Option<string>("--path") { Description = "Folder in the repository; may use {{cluster.name}} and {{cluster.labels.KEY}}", DefaultValueFactory = _ => "." };
         var revision = new Option<string?>("--revision") { Description = "Branch, tag or commit (default: the repository's default branch)" };
-        var renderer = new Option<string>("--renderer") { Description = "directory, kustomize, jsonnet or helm", DefaultValueFactory = _ => "directory" };
-        renderer.AcceptOnlyFromAmong("directory", "kustomize", "jsonnet", "helm");
+        var renderer = new Option<string>("--renderer") { Description = "directory, kustomize, jsonnet, helm or auto (picked from what the path holds)", DefaultValueFactory = _ => "directory" };
+        renderer.AcceptOnlyFromAmong("directory", "kustomize", "jsonnet", "helm", "auto");
+        var sourceOptions = new AppSourceOptions();
         var include = new Option<string[]>("--include") { Description = "Only files matching this glob (repeatable; directory renderer)" };
         var exclude = new Option<string[]>("--exclude") { Description = "Skip files matching this glob (repeatable; directory renderer)" };
         var selector = new Option<string[]>("--selector") { Description = "Target clusters with these labels (k=v, repeatable; none: every cluster)" };
@@ -47,6 +49,10 @@ internal static class AppCommands
             name, repo, path, revision, renderer, include, exclude, selector, ns, project, autoSync, prune, selfHeal, upsert,
             waves, failurePolicy, progressDeadline,
         };
+        foreach (var option in sourceOptions.All)
+        {
+            create.Options.Add(option);
+        }
         return app.WithAction(create, async (ctx, parse, ct) =>
         {
             var spec = new ApplicationSpec
@@ -64,6 +70,7 @@ internal static class AppCommands
             };
             spec.Source.Include.Add(parse.GetValue(include) ?? []);
             spec.Source.Exclude.Add(parse.GetValue(exclude) ?? []);
+            sourceOptions.ApplyTo(parse, spec.Source);
             spec.Destination.ClusterSelector.Add(Parse.Labels(parse.GetValue(selector), "--selector"));
             if (parse.GetValue(waves) is { Length: > 0 } waveValues)
             {

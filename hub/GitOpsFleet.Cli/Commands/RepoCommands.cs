@@ -25,7 +25,8 @@ internal static class RepoCommands
         var username = new Option<string?>("--username") { Description = "User name for HTTPS" };
         var password = new Option<string?>("--password") { Description = "Password or token for HTTPS (never shown again)" };
         var upsert = new Option<bool>("--upsert") { Description = "Replace a repository of the same name" };
-        var add = new Command("add", "Add a repository: fleet repo add NAME URL, or fleet repo add URL") { first, second, poll, username, password, upsert };
+        var webhookSecret = new Option<string?>("--webhook-secret") { Description = "Secret that signs webhooks for this repository (never shown again)" };
+        var add = new Command("add", "Add a repository: fleet repo add NAME URL, or fleet repo add URL") { first, second, poll, username, password, upsert, webhookSecret };
         return app.WithAction(add, async (ctx, parse, ct) =>
         {
             var a = parse.GetValue(first)!;
@@ -38,6 +39,7 @@ internal static class RepoCommands
                 PollIntervalSeconds = (int)Parse.Duration(parse.GetValue(poll)!, "--poll").TotalSeconds,
                 Username = parse.GetValue(username) ?? string.Empty,
                 Password = parse.GetValue(password) ?? string.Empty,
+                WebhookSecret = parse.GetValue(webhookSecret) ?? string.Empty,
             };
             var created = await ctx.Client.AddRepositoryAsync(new AddRepositoryRequest { Repository = repository, Upsert = parse.GetValue(upsert) }, ctx.Call(ct));
             ctx.Printer.Print(created, w => w.WriteLine($"repository {created.Name} added ({created.Url})"));

@@ -69,6 +69,7 @@ internal static class DeclarativeObjects
             PollIntervalSeconds = (int)(spec.Duration("pollInterval")?.TotalSeconds ?? 0),
             Username = spec.String("username") ?? string.Empty,
             Password = spec.String("password") ?? string.Empty,
+            WebhookSecret = spec.String("webhookSecret") ?? string.Empty,
         };
         spec.Done();
         return new AddRepositoryRequest { Repository = repository, Upsert = true };
@@ -87,8 +88,7 @@ internal static class DeclarativeObjects
         };
         appSource.Include.Add(source.Strings("include"));
         appSource.Exclude.Add(source.Strings("exclude"));
-        source.Unsupported("helm", "this hub's API has no Helm parameters yet; keep values in the chart's values.yaml");
-        source.Unsupported("jsonnet", "this hub's API has no Jsonnet parameters yet; read std.extVar('cluster') instead");
+        RenderParametersReader.Read(source, appSource);
         source.Done();
 
         var destination = spec.Map("destination");

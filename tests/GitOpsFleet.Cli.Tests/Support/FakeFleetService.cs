@@ -102,4 +102,13 @@ internal sealed class FakeFleetService : FleetService.FleetServiceBase
         Record(request, context);
         return Task.FromResult(new Empty());
     }
+
+    /// <summary>The answer to GetApplicationManifests.</summary>
+    public ApplicationManifests Manifests { get; set; } = new();
+
+    public override Task<ApplicationManifests> GetApplicationManifests(GetApplicationManifestsRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        return Task.FromResult(Manifests);
+    }
 }
