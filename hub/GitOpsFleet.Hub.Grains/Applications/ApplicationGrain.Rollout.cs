@@ -3,11 +3,17 @@ namespace GitOpsFleet.Hub.Grains;
 // Per-target revisions: with a rollout strategy the rollout grain decides which clusters move now.
 internal sealed partial class ApplicationGrain
 {
-    /// <summary>Called on activation: a rollout in flight when the hub stopped re-arms its timers once its application wakes.</summary>
+    private bool _rolloutAwake;
+
+    /// <summary>
+    /// Once per activation, on the first status report: a rollout in flight when the hub stopped re-arms
+    /// its timer as soon as the agents are back (the rollout grain's own activation re-arms it).
+    /// </summary>
     private void WakeRollout()
     {
-        if (state.State.Exists && state.State.Spec is { HasWaves: true })
+        if (!_rolloutAwake && state.State.Exists && state.State.Spec is { HasWaves: true })
         {
+            _rolloutAwake = true;
             GrainFactory.GetGrain<IRolloutGrain>(Name).WakeAsync().Ignore();
         }
     }

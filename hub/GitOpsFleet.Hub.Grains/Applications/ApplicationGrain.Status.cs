@@ -19,6 +19,7 @@ internal sealed partial class ApplicationGrain
 
     public async Task OnTargetStatusAsync(string cluster, AgentAppStatus status)
     {
+        WakeRollout();
         if (!state.State.Exists || !state.State.Targets.TryGetValue(cluster, out var target)
             || status.Generation < target.ObservedGeneration)
         {
