@@ -1,3 +1,4 @@
+using GitOpsFleet.Hub.Grains;
 using GitOpsFleet.Hub.Tests.Support;
 using GitOpsFleet.Protos.Fleet;
 using Grpc.Core;
@@ -78,5 +79,19 @@ public sealed class FleetAuthTests
         var only = Assert.Single(listed.Repositories);
         Assert.Equal("apps", only.Name);
         Assert.Equal("", only.Password);
+    }
+
+    [Fact]
+    public async Task ReadOnlyToken_ListAllowedMutationDenied()
+    {
+        await using var hub = await TestHub.StartAsync();
+        await hub.Host.Grains.ApiTokens().CreateAsync(new ApiTokenRecord("ro", GitOpsFleet.Hub.Grpc.Secrets.Hash("gfa_readonly"), ApiRoles.ReadOnly, "test", 0));
+        var client = new FleetService.FleetServiceClient(hub.Channel);
+        var headers = new Metadata { { "authorization", "Bearer gfa_readonly" } };
+
+        await client.ListClustersAsync(new ListClustersRequest(), headers);
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.CreateJoinTokenAsync(new CreateJoinTokenRequest(), headers).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
 }

@@ -39,7 +39,14 @@ internal sealed class FakeAgent : IAsyncDisposable
         {
             hello.AppliedGenerations[app] = generation;
         }
-        await call.RequestStream.WriteAsync(new AgentMessage { Hello = hello });
+        try
+        {
+            await call.RequestStream.WriteAsync(new AgentMessage { Hello = hello });
+        }
+        catch (RpcException)
+        {
+            // The hub already ended the call (e.g. a refused credential); NextAsync reports its status.
+        }
         return new FakeAgent(call);
     }
 
