@@ -17,7 +17,7 @@ internal sealed class ChildProcess : IDisposable
     public event Action<string>? Line;
 
     /// <summary>Starts `dotnet DLL args`, where DLL is relative to the repository root and the build configuration of this bench.</summary>
-    public static ChildProcess Start(string projectDirectory, string dll, IEnumerable<string> arguments)
+    public static ChildProcess Start(string projectDirectory, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var path = Path.Combine(RepositoryRoot(), projectDirectory, "bin", BuildConfiguration(), "net10.0", dll);
         if (!File.Exists(path))
@@ -29,6 +29,10 @@ internal sealed class ChildProcess : IDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var child = new ChildProcess(process);

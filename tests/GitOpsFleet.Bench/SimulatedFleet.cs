@@ -22,6 +22,29 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     public int Count => _clients.Count;
 
+    /// <summary>One KubernetesClient per cluster, in the order they were added.</summary>
+    public IReadOnlyList<IKubernetes> Clients => _clients;
+
+    /// <summary>
+    /// Per cluster, when the simulated controllers finished rolling out every Deployment in
+    /// <paramref name="ns"/>: the latest lastUpdateTime of a Progressing condition with reason
+    /// NewReplicaSetAvailable (the API's own second resolution). Missing when a rollout is not done.
+    /// </summary>
+    public async Task<List<long>> RolloutDoneUnixMsAsync(string ns, CancellationToken cancellationToken)
+    {
+        var done = new List<long>();
+        foreach (var client in _clients)
+        {
+            var deployments = await client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: cancellationToken);
+            var times = deployments.Items.Select(d => d.Status?.Conditions?.FirstOrDefault(c => c.Type == "Progressing" && c.Reason == "NewReplicaSetAvailable")?.LastUpdateTime).ToList();
+            if (times.Count > 0 && times.All(t => t is not null))
+            {
+                done.Add(new DateTimeOffset(DateTime.SpecifyKind(times.Max()!.Value, DateTimeKind.Utc)).ToUnixTimeMilliseconds());
+            }
+        }
+        return done;
+    }
+
     public static async Task<SimulatedFleet> StartAsync(TimeSpan controllerDelay, CancellationToken cancellationToken) =>
         new(await SimulatedClusterHost.StartAsync(new SimulatedClusterHostOptions { Port = 0, ControllerDelay = controllerDelay }, cancellationToken));
 
