@@ -9,6 +9,21 @@ internal sealed partial class ApplicationGrain
     private bool _statusDirty;
     private IGrainTimer? _flushTimer;
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!state.State.Exists || state.State.Targets.Count == 0)
+        {
+            return;
+        }
+        // Connection flags may be stale from before a hub restart: the cluster grains know the truth.
+        var clusters = state.State.Targets.Keys.ToList();
+        var infos = await Task.WhenAll(clusters.Select(c => GrainFactory.GetGrain<IClusterGrain>(c).GetAsync()));
+        for (var i = 0; i < clusters.Count; i++)
+        {
+            state.State.Targets[clusters[i]].Connected = infos[i]?.Connected ?? false;
+        }
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_statusDirty && state.State.Exists)
