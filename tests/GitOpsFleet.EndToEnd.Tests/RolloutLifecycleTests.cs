@@ -60,6 +60,28 @@ public sealed class RolloutLifecycleTests
     }
 
     [Fact]
+    public async Task ClusterJoiningMidRollout_GetsTheRevisionItsWaveReached()
+    {
+        await using var bed = await RolloutTestBed.StartAsync();
+        var v1 = bed.CommitVersion("v1");
+        await bed.CreateApplicationAsync(RolloutTestBed.Strategy(bakeSeconds: 0, approveWave2: true));
+        await bed.WaitForAllAtAsync(bed.Labels.Keys, v1);
+        var v2 = bed.CommitVersion("v2");
+        await bed.WaitForRolloutAsync(r => r.ToRevision == v2 && r.Phase == "WaitingApproval", "wave 1 to pass");
+
+        // c10 (wave 1, already passed) and c11 (wave 3, not reached) join now.
+        await bed.AddClusterAsync("c10", wave: 1);
+        await bed.AddClusterAsync("c11", wave: 3);
+        await bed.WaitForAllAtAsync(["c10", "c11"], v1);
+        await bed.Fleet.PromoteRolloutAsync(new RolloutActionRequest { Name = RolloutTestBed.App }, bed.Auth);
+        var rollout = await bed.WaitForRolloutAsync(r => r.ToRevision == v2 && r.Phase == "Succeeded", "the rollout to finish");
+        Assert.Contains(rollout.Waves[0].Clusters, c => c.Cluster == "c10");
+        Assert.Contains(rollout.Waves[2].Clusters, c => c.Cluster == "c11");
+        Assert.Contains(rollout.Events, e => e.Type == "RolloutClusterJoined");
+        await bed.WaitForAllAtAsync(bed.Labels.Keys, v2);
+    }
+
+    [Fact]
     public async Task ClusterNotReportingTheNewRevision_HoldsTheGate_UntilItDoes()
     {
         await using var bed = await RolloutTestBed.StartAsync();

@@ -68,6 +68,15 @@ internal sealed class RolloutTestBed : IAsyncDisposable
         _agentTasks.Add(Task.Run(() => runner.RunAsync(stop.Token), CancellationToken.None));
     }
 
+    /// <summary>A new simulated cluster in <paramref name="wave"/> whose agent joins the running hub.</summary>
+    public async Task AddClusterAsync(string name, int wave)
+    {
+        Labels[name] = new Dictionary<string, string> { ["wave"] = wave.ToString() };
+        var cluster = await Simulator.AddClusterAsync(name, CancellationToken.None);
+        Clusters[name] = new Kubernetes(new KubernetesClientConfiguration { Host = cluster.Server.ToString() });
+        StartAgent(name);
+    }
+
     public async Task StopAgentAsync(string name) => await _agentStops[name].CancelAsync();
 
     /// <summary>Stops the hub and starts it again on the same data dir and ports; the agents reconnect by themselves.</summary>

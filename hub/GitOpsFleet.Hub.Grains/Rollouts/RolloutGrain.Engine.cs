@@ -148,6 +148,7 @@ internal sealed partial class RolloutGrain
         }
 
         var targets = app.Targets.ToDictionary(t => t.Cluster, StringComparer.Ordinal);
+        changed |= await AdmitJoinedClustersAsync(rollout, strategy, targets.Keys);
         changed |= Evaluate(rollout, strategy, wave, targets);
         var failed = wave.Clusters.Where(c => c.Phase == RolloutPhases.Failed).ToList();
         if (failed.Count > strategy.MaxFailures)
@@ -221,6 +222,46 @@ internal sealed partial class RolloutGrain
             }
         }
         return changed;
+    }
+
+    /// <summary>
+    /// A cluster that joined mid-rollout goes in its wave: if that wave already passed it gets the new
+    /// revision now, otherwise it waits for its wave like the others.
+    /// </summary>
+    private async Task<bool> AdmitJoinedClustersAsync(RolloutRecord rollout, RolloutStrategyModel strategy, IEnumerable<string> targets)
+    {
+        var known = rollout.Waves.SelectMany(w => w.Clusters).Select(c => c.Cluster).ToHashSet(StringComparer.Ordinal);
+        var joined = targets.Where(t => !known.Contains(t)).ToList();
+        if (joined.Count == 0)
+        {
+            return false;
+        }
+        var placed = await AssignWavesAsync(strategy, joined);
+        var catchUp = new List<RolloutClusterRecord>();
+        foreach (var wave in placed.Where(w => w.Clusters.Count > 0))
+        {
+            var index = rollout.Waves.FindIndex(w => w.Name == wave.Name);
+            if (index < 0)
+            {
+                rollout.Waves.Add(wave);
+                continue;
+            }
+            rollout.Waves[index].Clusters.AddRange(wave.Clusters);
+            if (index < rollout.CurrentWave)
+            {
+                catchUp.AddRange(wave.Clusters);
+            }
+        }
+        if (catchUp.Count > 0)
+        {
+            await MoveAsync(rollout, catchUp);
+            foreach (var cluster in catchUp)
+            {
+                SetClusterPhase(cluster, RolloutPhases.Succeeded, "joined after its wave passed; moved at once");
+            }
+        }
+        await RecordAsync(rollout, RolloutEventTypes.ClusterJoined, "hub", $"{string.Join(", ", joined)} joined mid-rollout");
+        return true;
     }
 
     private async Task<bool> MoveNextClustersAsync(RolloutRecord rollout, RolloutWaveRecord wave, Dictionary<string, TargetInfo> targets)

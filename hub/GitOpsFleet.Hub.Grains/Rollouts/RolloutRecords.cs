@@ -34,6 +34,7 @@ public static class RolloutEventTypes
     public const string Aborted = "RolloutAborted";
     public const string Superseded = "RolloutSuperseded";
     public const string Succeeded = "RolloutSucceeded";
+    public const string ClusterJoined = "RolloutClusterJoined";
 }
 
 /// <summary>Something that happened to a rollout: when, who, why.</summary>
