@@ -136,7 +136,10 @@ public sealed class AgentRunnerTests(SimulatedClusterFixture sim) : IClassFixtur
         await h.Client.CoreV1.PatchNamespacedConfigMapAsync(edit, "healed-cm", "shop");
         await h.Client.CoreV1.PatchNamespacedConfigMapAsync(edit, "watched-cm", "shop");
 
+        var edited = DateTimeOffset.UtcNow;
         var outOfSync = await h.Hub.WaitForAsync(hub => hub.Statuses.Skip(seen).FirstOrDefault(s => s.App == "watched" && s.Sync == SyncStatus.OutOfSync), TimeSpan.FromSeconds(5), "watched OutOfSync");
+        // The watch makes this take well under a second here; the promise is two.
+        Assert.InRange(outOfSync.ObservedUnixMs - edited.ToUnixTimeMilliseconds(), -1000, 2000);
         Assert.Contains(outOfSync.Resources, r => r.Key.Name == "watched-cm" && r.Sync == SyncStatus.OutOfSync);
         var deadline = DateTime.UtcNow + Timeout;
         while ((await h.Client.CoreV1.ReadNamespacedConfigMapAsync("healed-cm", "shop")).Data["key"] != "desired" && DateTime.UtcNow < deadline)
