@@ -150,6 +150,8 @@ internal sealed partial class AgentServiceImpl(IGrainFactory grains, IHostApplic
     private async Task ReadAgentAsync(string clusterName, IClusterGrain cluster, AgentSession session, IAgentSessionObserver observer,
         IAsyncStreamReader<AgentMessage> requestStream, CancellationToken cancellationToken)
     {
+        // Each kind of failure is logged once per stream, so a misbehaving agent cannot flood the log.
+        var loggedFailures = new HashSet<string>(StringComparer.Ordinal);
         while (await requestStream.MoveNext(cancellationToken))
         {
             var message = requestStream.Current;
@@ -173,8 +175,11 @@ internal sealed partial class AgentServiceImpl(IGrainFactory grains, IHostApplic
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // A bad message is logged and skipped; the stream and the hub carry on.
-                LogBadMessage(ex, clusterName, message.BodyCase.ToString());
+                // A bad message is skipped; the stream and the hub carry on.
+                if (loggedFailures.Add($"{message.BodyCase}:{ex.GetType().Name}"))
+                {
+                    LogBadMessage(ex, clusterName, message.BodyCase.ToString());
+                }
             }
         }
     }
