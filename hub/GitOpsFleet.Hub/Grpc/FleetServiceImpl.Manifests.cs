@@ -72,13 +72,9 @@ internal sealed partial class FleetServiceImpl
             }
             revision = info.Spec.Revision;
         }
-        // No subscriber: looking at another revision must not change what the application follows.
-        var resolved = await repositoryGrain.ResolveAsync(revision, fetch: false, subscriber: "");
-        if (resolved.Commit is null)
-        {
-            // Perhaps pushed since the last fetch.
-            resolved = await repositoryGrain.ResolveAsync(revision, fetch: true, subscriber: "");
-        }
+        // Fetch: a revision asked for by name means its newest commit. No subscriber: looking at another revision
+        // must not change what the application follows.
+        var resolved = await repositoryGrain.ResolveAsync(revision, fetch: true, subscriber: "");
         return resolved.Commit ?? throw new HubException(HubErrorKind.FailedPrecondition,
             $"application {request.Name}: revision '{revision}' of repository {info.Spec.Repository} did not resolve: {resolved.Error}", "revision");
     }
