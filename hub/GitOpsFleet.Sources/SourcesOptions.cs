@@ -24,6 +24,12 @@ public sealed class SourcesOptions
     /// </summary>
     public TimeSpan FailedRenderRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Folders searched for kustomize, kubectl, jsonnet and helm, separated like PATH (e.g. a tools folder pinned
+    /// to known versions). Default: null, the hub's PATH.
+    /// </summary>
+    public string? ToolSearchPath { get; set; }
+
     /// <summary>The longest one fetch may take. Default: 5 minutes.</summary>
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -150,7 +150,7 @@ public sealed partial class ManifestRenderer : IManifestRenderer
         using var repo = new Repository(cachePath);
         var commit = repo.Lookup<Commit>(new ObjectId(plan.Commit))
             ?? throw new SourceException($"commit {plan.Commit[..7]} not found in repository {plan.Request.Repository.Name}");
-        var context = new RenderContext(repo, commit, plan.Path, plan.Request, _options.MaxOutputBytes, _options.RenderTimeout);
+        var context = new RenderContext(repo, commit, plan.Path, plan.Request, _options.MaxOutputBytes, _options.RenderTimeout, _options.ToolSearchPath);
         return plan.Renderer switch
         {
             RenderPlan.Directory => DirectoryRenderer.Render(context, cancellationToken),

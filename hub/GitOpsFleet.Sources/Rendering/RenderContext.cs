@@ -9,7 +9,8 @@ internal sealed record RenderContext(
     string Path,
     RenderRequest Request,
     long MaxOutputBytes,
-    TimeSpan Timeout)
+    TimeSpan Timeout,
+    string? ToolSearchPath = null)
 {
     /// <summary>Names the source in errors: "path 'apps/x' of repository demo at 1a2b3c4".</summary>
     public string Label => $"path '{(Path.Length == 0 ? "." : Path)}' of repository {Request.Repository.Name} at {Commit.Sha[..7]}";

@@ -13,10 +13,10 @@ internal static class ToolRenderers
     {
         var tool = plan.Renderer switch
         {
-            RenderPlan.Kustomize => ResolveKustomize(),
-            RenderPlan.Jsonnet => ToolProcess.Find("jsonnet") is { } jsonnet ? (jsonnet, Array.Empty<string>())
+            RenderPlan.Kustomize => ResolveKustomize(context.ToolSearchPath),
+            RenderPlan.Jsonnet => ToolProcess.Find("jsonnet", context.ToolSearchPath) is { } jsonnet ? (jsonnet, Array.Empty<string>())
                 : throw new SourceException("jsonnet not found on PATH; install jsonnet (Debian: apt-get install jsonnet) to use the jsonnet renderer"),
-            RenderPlan.Helm => ToolProcess.Find("helm") is { } helm ? (helm, Array.Empty<string>())
+            RenderPlan.Helm => ToolProcess.Find("helm", context.ToolSearchPath) is { } helm ? (helm, Array.Empty<string>())
                 : throw new SourceException("helm not found on PATH; install helm 3 to use the helm renderer"),
             _ => throw new SourceException($"renderer '{plan.Renderer}' is unknown ({context.Label})"),
         };
@@ -56,10 +56,10 @@ internal static class ToolRenderers
         }
     }
 
-    private static (string, string[]) ResolveKustomize()
+    private static (string, string[]) ResolveKustomize(string? searchPath)
     {
-        if (ToolProcess.Find("kustomize") is { } kustomize) return (kustomize, ["build"]);
-        if (ToolProcess.Find("kubectl") is { } kubectl) return (kubectl, ["kustomize"]);
+        if (ToolProcess.Find("kustomize", searchPath) is { } kustomize) return (kustomize, ["build"]);
+        if (ToolProcess.Find("kubectl", searchPath) is { } kubectl) return (kubectl, ["kustomize"]);
         throw new SourceException("kustomize not found on PATH; install kustomize or kubectl to use the kustomize renderer");
     }
 

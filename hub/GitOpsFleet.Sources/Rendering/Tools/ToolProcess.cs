@@ -12,9 +12,9 @@ internal static class ToolProcess
     private const int MaxErrorChars = 2000;
 
     /// <summary>The tool's full path when <paramref name="name"/> is on PATH, else null.</summary>
-    public static string? Find(string name)
+    public static string? Find(string name, string? searchPath = null)
     {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        var path = searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
         foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(dir, name);
