@@ -124,6 +124,10 @@ public sealed class RolloutLifecycleTests
         Assert.Equal((v2, v1), (plan.FromRevision, plan.ToRevision));
         Assert.Equal(["c1", "c2", "c3"], plan.Waves[0].Clusters.Select(c => c.Cluster));
         Assert.Equal(3, plan.Waves.Count);
+        // Only the ConfigMap differs between v1 and v2; the Deployment is the same.
+        var change = Assert.Single(plan.ChangedResources);
+        Assert.StartsWith("~ ConfigMap ", change);
+        Assert.EndsWith("web-config", change);
 
         var rollback = await bed.Fleet.RollbackApplicationAsync(new RollbackApplicationRequest { Name = RolloutTestBed.App, ToRevision = v1 }, bed.Auth);
         Assert.Equal(("Progressing", v1, "api"), (rollback.Phase, rollback.ToRevision, rollback.Actor));

@@ -106,6 +106,8 @@ internal static class RolloutCommands
                 }
                 table.WriteTo(w);
                 foreach (var file in result.ChangedFiles) w.WriteLine(file);
+                if (result.ChangedResources.Count > 0) w.WriteLine("Resources (rendered for the first cluster):");
+                foreach (var resource in result.ChangedResources) w.WriteLine("  " + resource);
             });
             return ExitCodes.Success;
         });

@@ -10,6 +10,7 @@ namespace GitOpsFleet.Hub.Grains;
 /// </summary>
 internal sealed partial class RolloutGrain(
     [PersistentState("rollout")] IPersistentState<RolloutState> state,
+    GitOpsFleet.Sources.IManifestRenderer renderer,
     ILogger<RolloutGrain> logger) : Grain, IRolloutGrain
 {
     /// <summary>How often an active rollout looks at its clusters.</summary>

@@ -99,4 +99,11 @@ internal sealed class RolloutState
 
 /// <summary>What a rollout would do before anything moves.</summary>
 [GenerateSerializer, Immutable]
-public sealed record RolloutPlanInfo(string Application, string FromRevision, string ToRevision, IReadOnlyList<RolloutWaveRecord> Waves, IReadOnlyList<string> ChangedFiles);
+public sealed record RolloutPlanInfo(
+    string Application,
+    string FromRevision,
+    string ToRevision,
+    IReadOnlyList<RolloutWaveRecord> Waves,
+    IReadOnlyList<string> ChangedFiles,
+    IReadOnlyList<string> ChangedResources,
+    string Error);

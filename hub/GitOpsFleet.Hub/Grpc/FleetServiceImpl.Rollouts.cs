@@ -38,6 +38,11 @@ internal sealed partial class FleetServiceImpl
         var reply = new RolloutPlan { Application = plan.Application, FromRevision = plan.FromRevision, ToRevision = plan.ToRevision };
         reply.Waves.AddRange(plan.Waves.Select(w => w.ToProto(targets: null)));
         reply.ChangedFiles.AddRange(plan.ChangedFiles);
+        reply.ChangedResources.AddRange(plan.ChangedResources);
+        if (plan.Error.Length > 0)
+        {
+            reply.ChangedResources.Add($"! could not render both revisions: {plan.Error}");
+        }
         return reply;
     }
 
