@@ -18,7 +18,7 @@ namespace GitOpsFleet.Bench;
 internal static class AgentScenario
 {
     private sealed record AgentRun(double ApplyMs, double ReapplyMs, int ObjectsRewritten, double IdleRssMb, double PeakRssMb,
-        double RssAnonMb = 0, double RssFileMb = 0, double RssShmemMb = 0);
+        double RssAnonMb = 0, double RssFileMb = 0, double RssShmemMb = 0, List<KeyValuePair<string, long>>? TopMappingsKb = null);
 
     public static async Task<int> RunAsync(string[] arguments)
     {
@@ -26,14 +26,7 @@ internal static class AgentScenario
         var resources = args.Int("--resources", 200);
         var runs = args.Int("--runs", 3);
         var settle = TimeSpan.FromSeconds(args.Int("--settle-s", 20));
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < arguments.Length; i++)
-        {
-            if (arguments[i] == "--agent-env" && arguments[i + 1].Split('=', 2) is [var key, var value])
-            {
-                environment[key] = value;
-            }
-        }
+        var environment = args.Pairs("--agent-env");
         var results = new List<AgentRun>();
         for (var run = 1; run <= runs; run++)
         {
@@ -83,7 +76,7 @@ internal static class AgentScenario
             await Task.Delay(settle, ct);
             var idle = await agent.Child().ResidentMegabytesAsync(5, ct);
             return new AgentRun(applyMs, reapplied - t1, rewritten, idle, agent.Child().StatusMegabytes("VmHWM"),
-                agent.StatusMegabytes("RssAnon"), agent.StatusMegabytes("RssFile"), agent.StatusMegabytes("RssShmem"));
+                agent.StatusMegabytes("RssAnon"), agent.StatusMegabytes("RssFile"), agent.StatusMegabytes("RssShmem"), agent.ResidentByMapping(15));
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {

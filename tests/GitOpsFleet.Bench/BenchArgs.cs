@@ -19,6 +19,20 @@ internal sealed class BenchArgs(string[] args)
 
     public bool Flag(string name) => args.Contains(name);
 
+    /// <summary>Every "NAME K=V" pair (repeatable option) as a dictionary.</summary>
+    public Dictionary<string, string> Pairs(string name)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == name && args[i + 1].Split('=', 2) is [var key, var value])
+            {
+                pairs[key] = value;
+            }
+        }
+        return pairs;
+    }
+
     /// <summary>Where the JSON results go: --out DIR, default ./bench-results.</summary>
     public string OutDirectory => Text("--out", "bench-results");
 }

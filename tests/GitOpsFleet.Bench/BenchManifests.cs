@@ -11,9 +11,9 @@ namespace GitOpsFleet.Bench;
 /// </summary>
 internal static class BenchManifests
 {
-    public static Dictionary<string, string> Files(int resources, string version)
+    public static Dictionary<string, string> Files(int resources, string version, bool workloads = true)
     {
-        var deployments = resources * 3 / 10;
+        var deployments = workloads ? resources * 3 / 10 : 0;
         var services = resources * 3 / 10;
         var configMaps = resources - deployments - services;
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -78,9 +78,9 @@ internal static class BenchManifests
     }
 
     /// <summary>Writes one version of the application under app/ and commits it.</summary>
-    public static string CommitVersion(BenchGitRepository git, int resources, string version)
+    public static string CommitVersion(BenchGitRepository git, int resources, string version, bool workloads = true)
     {
-        foreach (var (file, json) in Files(resources, version))
+        foreach (var (file, json) in Files(resources, version, workloads))
         {
             git.WriteFile("app/" + file, json);
         }
@@ -88,10 +88,10 @@ internal static class BenchManifests
     }
 
     /// <summary>The same manifests as a wire bundle (for the bare-gRPC floor).</summary>
-    public static Bundle Bundle(int resources, string version)
+    public static Bundle Bundle(int resources, string version, bool workloads = true)
     {
         var bundle = new Bundle();
-        foreach (var json in Files(resources, version).OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Value))
+        foreach (var json in Files(resources, version, workloads).OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Value))
         {
             bundle.Manifests.Add(new Manifest { Json = json });
         }

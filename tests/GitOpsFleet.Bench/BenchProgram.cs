@@ -16,8 +16,8 @@ public static class BenchProgram
     private static readonly (string Scenario, string[] Args)[] Quick =
     [
         ("fanout", ["--clusters", "20", "--runs", "3"]),
-        ("idle", ["--clusters", "50", "--runs", "1"]),
-        ("agent", ["--resources", "50", "--runs", "1"]),
+        ("idle", ["--clusters", "50", "--runs", "1", "--settle-s", "5"]),
+        ("agent", ["--resources", "50", "--runs", "1", "--settle-s", "5"]),
     ];
 
     public static async Task<int> RunAsync(string[] args)

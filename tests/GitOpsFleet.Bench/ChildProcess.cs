@@ -86,6 +86,26 @@ internal sealed class ChildProcess : IDisposable
         throw new InvalidOperationException($"/proc/{_process.Id}/status has no {field}");
     }
 
+    /// <summary>Resident KB per mapping (file name, or the kernel's name for anonymous ones), largest first, from /proc/PID/smaps.</summary>
+    public List<KeyValuePair<string, long>> ResidentByMapping(int top)
+    {
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        var current = "";
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/smaps"))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length > 0 && fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
+            {
+                current = fields.Length >= 6 ? Path.GetFileName(fields[5]) is { Length: > 0 } name ? name : fields[5] : "[anonymous]";
+            }
+            else if (fields is ["Rss:", var kb, ..])
+            {
+                sizes[current] = sizes.GetValueOrDefault(current) + long.Parse(kb, CultureInfo.InvariantCulture);
+            }
+        }
+        return [.. sizes.OrderByDescending(s => s.Value).Take(top)];
+    }
+
     /// <summary>User plus system CPU seconds the child has used (from /proc/PID/stat, 100 ticks a second).</summary>
     public double CpuSeconds()
     {

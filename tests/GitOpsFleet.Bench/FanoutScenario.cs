@@ -9,7 +9,8 @@ namespace GitOpsFleet.Bench;
 /// (the trigger: the repository's own poll is one hour), and take, per cluster, the hub's timestamp
 /// of the target status that first says Synced and Healthy at the new commit. Then the floor with
 /// the same N and bundle, in the same run, and the fanout/floor ratio.
-/// Options: --clusters N (100), --runs R (3), --resources M (10), --controller-delay-ms D (50), --no-floor.
+/// Options: --clusters N (100), --runs R (3), --resources M (10), --controller-delay-ms D (50), --no-floor,
+/// --no-workloads (ConfigMaps and Services only: no simulated rollouts), --deadline-s S (120 + N/5).
 /// </summary>
 internal static class FanoutScenario
 {
@@ -20,10 +21,13 @@ internal static class FanoutScenario
         var runs = args.Int("--runs", 3);
         var resources = args.Int("--resources", 10);
         var controllerDelay = TimeSpan.FromMilliseconds(args.Int("--controller-delay-ms", 50));
+        var workloads = !args.Flag("--no-workloads");
+        var deadline = TimeSpan.FromSeconds(args.Int("--deadline-s", 120 + clusters / 5));
         var ct = CancellationToken.None;
+        var incomplete = new List<string>();
 
         using var git = BenchGitRepository.Create();
-        var first = BenchManifests.CommitVersion(git, resources, BenchManifests.Version(0));
+        var first = BenchManifests.CommitVersion(git, resources, BenchManifests.Version(0), workloads);
         var startup = Stopwatch.StartNew();
         var summaries = new List<LatencySummary>();
         var syncCallMs = new List<double>();
@@ -42,18 +46,23 @@ internal static class FanoutScenario
 
             var initial = Stopwatch.StartNew();
             await hub.Api.CreateApplicationAsync("bench", git.Path, ct);
-            await hub.Api.WaitForCommitAsync("bench", first, clusters, TimeSpan.FromSeconds(120 + clusters / 5), ct);
+            await hub.Api.WaitForCommitAsync("bench", first, clusters, TimeSpan.FromSeconds(2 * deadline.TotalSeconds), ct);
             initialSeconds = initial.Elapsed.TotalSeconds;
             Console.WriteLine($"fanout: first deployment of {resources} resources Synced and Healthy on {clusters} clusters in {initialSeconds:F1} s");
 
             for (var run = 1; run <= runs; run++)
             {
-                var commit = BenchManifests.CommitVersion(git, resources, BenchManifests.Version(run));
+                var commit = BenchManifests.CommitVersion(git, resources, BenchManifests.Version(run), workloads);
                 var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 var call = Stopwatch.StartNew();
                 var sync = hub.Api.Fleet.SyncApplicationAsync(new SyncApplicationRequest { Name = "bench" }, hub.Api.Auth, cancellationToken: ct).ResponseAsync
                     .ContinueWith(_ => call.Elapsed.TotalMilliseconds, ct, TaskContinuationOptions.None, TaskScheduler.Default);
-                var times = await hub.Api.WaitForCommitDetailedAsync("bench", commit, clusters, TimeSpan.FromSeconds(120 + clusters / 5), ct);
+                var times = await hub.Api.WaitForCommitDetailedAsync("bench", commit, clusters, deadline, ct);
+                if (times.Incomplete is not null)
+                {
+                    Console.WriteLine($"  fanout run {run}: INCOMPLETE: {times.Incomplete}");
+                    incomplete.Add(times.Incomplete);
+                }
                 syncCallMs.Add(await sync);
                 var summary = BenchStats.Summarize(times.Healthy.Values.Select(t => (double)(t - t0)).ToArray());
                 var firstStatus = BenchStats.Summarize(times.FirstStatus.Values.Select(t => (double)(t - t0)).ToArray());
@@ -73,7 +82,7 @@ internal static class FanoutScenario
         object? floor = null;
         if (!args.Flag("--no-floor"))
         {
-            var floorRuns = await FloorScenario.MeasureAsync(clusters, resources, runs, ct);
+            var floorRuns = await FloorScenario.MeasureAsync(clusters, resources, runs, workloads, ct);
             var floorMedian = LatencySummary.MedianOf(floorRuns);
             var ratioP50 = median.P50 / floorMedian.P50;
             var ratioP99 = median.P99 / floorMedian.P99;
@@ -83,7 +92,7 @@ internal static class FanoutScenario
         }
         await BenchOutput.WriteAsync(args.OutDirectory, "fanout", new
         {
-            clusters, resources, controllerDelayMs = controllerDelay.TotalMilliseconds, trigger = "SyncApplication",
+            clusters, resources, workloads, incomplete, controllerDelayMs = controllerDelay.TotalMilliseconds, trigger = "SyncApplication",
             connectSeconds, initialDeploySeconds = initialSeconds, syncCallMs, renderedMs, firstStatus = firstStatusRuns, simulatedRolloutDone = rolloutDoneRuns,
             runs = summaries, median, floor,
         }, ct);

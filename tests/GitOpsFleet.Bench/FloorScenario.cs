@@ -21,14 +21,14 @@ internal static class FloorScenario
         var clusters = args.Int("--clusters", 100);
         var runs = args.Int("--runs", 3);
         var resources = args.Int("--resources", 10);
-        var summaries = await MeasureAsync(clusters, resources, runs, CancellationToken.None);
+        var summaries = await MeasureAsync(clusters, resources, runs, !args.Flag("--no-workloads"), CancellationToken.None);
         var median = LatencySummary.MedianOf(summaries);
         Console.WriteLine($"floor, {clusters} streams, median of {runs}: {median}");
         await BenchOutput.WriteAsync(args.OutDirectory, "floor", new { clusters, resources, runs = summaries, median }, CancellationToken.None);
         return 0;
     }
 
-    public static async Task<List<LatencySummary>> MeasureAsync(int clusters, int resources, int runs, CancellationToken cancellationToken)
+    public static async Task<List<LatencySummary>> MeasureAsync(int clusters, int resources, int runs, bool workloads, CancellationToken cancellationToken)
     {
         await using var server = await FloorServer.StartAsync(cancellationToken);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -53,7 +53,7 @@ internal static class FloorScenario
         var summaries = new List<LatencySummary>();
         for (var run = 1; run <= runs; run++)
         {
-            var bundle = BenchManifests.Bundle(resources, BenchManifests.Version(run));
+            var bundle = BenchManifests.Bundle(resources, BenchManifests.Version(run), workloads);
             var desired = new Desired
             {
                 App = "bench", Generation = run, Revision = $"run{run}", BundleHash = BundleCodec.Hash(bundle),

@@ -74,8 +74,11 @@ internal sealed class HubApi : IDisposable
     /// Healthy at <paramref name="commit"/>; returns, per cluster, the hub's own timestamp of that
     /// target's status (updated_unix_ms), so the poll period does not blur the figures.
     /// </summary>
-    public async Task<Dictionary<string, long>> WaitForCommitAsync(string app, string commit, int clusters, TimeSpan deadline, CancellationToken cancellationToken) =>
-        (await WaitForCommitDetailedAsync(app, commit, clusters, deadline, cancellationToken)).Healthy;
+    public async Task<Dictionary<string, long>> WaitForCommitAsync(string app, string commit, int clusters, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        var times = await WaitForCommitDetailedAsync(app, commit, clusters, deadline, cancellationToken);
+        return times.Incomplete is null ? times.Healthy : throw new TimeoutException($"application {app}: {times.Incomplete}");
+    }
 
     /// <summary>As <see cref="WaitForCommitAsync"/>, with the milestones on the way (see <see cref="CommitTimes"/>).</summary>
     public async Task<CommitTimes> WaitForCommitDetailedAsync(string app, string commit, int clusters, TimeSpan deadline, CancellationToken cancellationToken)
@@ -111,10 +114,12 @@ internal sealed class HubApi : IDisposable
             }
             if (clock.Elapsed > deadline)
             {
+                // Report what arrived in time instead of nothing: the caller prints n of N.
                 var sample = application.Status.Targets.FirstOrDefault(t => !reached.ContainsKey(t.Cluster));
-                throw new TimeoutException($"application {app}: {reached.Count} of {clusters} clusters Synced and Healthy at {commit[..8]} after {deadline.TotalSeconds:F0} s" +
+                times.Incomplete = $"{reached.Count} of {clusters} clusters Synced and Healthy at {commit[..8]} within {deadline.TotalSeconds:F0} s" +
                     (sample is null ? $"; hub lists {application.Status.Targets.Count} targets, error '{application.Status.Error}'"
-                        : $"; e.g. {sample.Cluster}: {sample.Sync}/{sample.Health} at {Short(sample.ObservedRevision)} gen {sample.ObservedGeneration}/{sample.Generation} '{sample.Message}'"));
+                        : $"; e.g. {sample.Cluster}: {sample.Sync}/{sample.Health} at {Short(sample.ObservedRevision)} '{sample.Message}'");
+                return times;
             }
             await Task.Delay(100, cancellationToken);
         }
@@ -123,6 +128,9 @@ internal sealed class HubApi : IDisposable
     /// <summary>Milestones of one commit on its way to the clusters, as the bench's polls saw them.</summary>
     public sealed class CommitTimes
     {
+        /// <summary>Null when every cluster got there before the deadline; otherwise what did.</summary>
+        public string? Incomplete { get; set; }
+
         /// <summary>The hub's rendered_unix_ms of the application at the commit.</summary>
         public long RenderedUnixMs { get; set; }
 

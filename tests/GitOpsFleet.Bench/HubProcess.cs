@@ -17,14 +17,14 @@ internal sealed partial class HubProcess : IDisposable
     public ChildProcess Child { get; }
     public HubApi Api { get; }
 
-    public static async Task<HubProcess> StartAsync(CancellationToken cancellationToken)
+    public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
     {
         var data = Path.Combine(Path.GetTempPath(), "gitopsfleet-bench-hub-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(data);
         var tokenFile = Path.Combine(data, "admin-token");
         var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var child = ChildProcess.Start("hub/GitOpsFleet.Hub", "GitOpsFleet.Hub.dll",
-            ["--http-port", "0", "--grpc-port", "0", "--data-dir", data, "--admin-token-file", tokenFile]);
+            ["--http-port", "0", "--grpc-port", "0", "--data-dir", data, "--admin-token-file", tokenFile], environment);
         child.Line += line =>
         {
             var match = ReadyLine().Match(line);
