@@ -182,6 +182,40 @@ public sealed class WebhookEndpointTests
     }
 
     [Fact]
+    public async Task Post_SameUrlTwoSecrets_RefreshesOnlyTheRepositoryWhoseSecretSigned()
+    {
+        await using var hub = await TestHub.StartAsync(realSources: true);
+        await AddRepositoryAsync(hub, "team-a", "https://git.example/shared/apps.git", secret: "secret-a");
+        await AddRepositoryAsync(hub, "team-b", "https://git.example/shared/apps", secret: "secret-b");
+        var body = Encoding.UTF8.GetBytes(GitHubPush("https://git.example/shared/apps.git"));
+
+        using var response = await PostAsync(hub, "github", body, ("X-GitHub-Event", "push"), ("X-Hub-Signature-256", Sign(body, "secret-b")));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(["team-b"], ((JsonArray)(await JsonAsync(response))["refreshed"]!).Select(n => (string)n!));
+    }
+
+    [Fact]
+    public async Task Post_GitLabPushWithToken_RefreshesMatchingRepository()
+    {
+        await using var hub = await TestHub.StartAsync(realSources: true);
+        await AddRepositoryAsync(hub, "lab", "https://gitlab.example/group/apps.git");
+        var json = new JsonObject
+        {
+            ["object_kind"] = "push",
+            ["ref"] = "refs/heads/main",
+            ["project"] = new JsonObject { ["git_http_url"] = "https://gitlab.example/group/apps.git" },
+        }.ToJsonString();
+
+        using var good = await PostAsync(hub, "gitlab", Encoding.UTF8.GetBytes(json), ("X-Gitlab-Event", "Push Hook"), ("X-Gitlab-Token", Secret));
+        using var bad = await PostAsync(hub, "gitlab", Encoding.UTF8.GetBytes(json), ("X-Gitlab-Event", "Push Hook"), ("X-Gitlab-Token", "wrong"));
+
+        Assert.Equal(HttpStatusCode.Accepted, good.StatusCode);
+        Assert.Equal(["lab"], ((JsonArray)(await JsonAsync(good))["refreshed"]!).Select(n => (string)n!));
+        Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task ListRepositories_WebhookSecret_IsNeverReturned()
     {
         await using var hub = await TestHub.StartAsync(realSources: true);
