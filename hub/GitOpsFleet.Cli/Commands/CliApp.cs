@@ -38,6 +38,7 @@ internal sealed class CliApp(TextWriter stdout, TextWriter stderr, CliEnvironmen
         root.Subcommands.Add(ApplyCommand.Build(this));
         root.Subcommands.Add(EventCommands.Build(this));
         root.Subcommands.Add(RolloutCommands.Build(this));
+        root.Subcommands.Add(TokenCommands.Build(this));
         return root;
     }
 

@@ -18,11 +18,21 @@ public sealed record JoinTokenCheck(bool Valid, string Reason, string TokenId, I
 
 /// <summary>An API token as stored: the hash and the role, never the token.</summary>
 [GenerateSerializer, Immutable]
-public sealed record ApiTokenRecord(string Id, string Hash, string Role, string Description, long CreatedUnixMs);
+public sealed record ApiTokenRecord(string Id, string Hash, string Role, string Description, long CreatedUnixMs)
+{
+    /// <summary>For role project: the only project whose applications the token may touch.</summary>
+    [Id(5)] public string Project { get; init; } = "";
+
+    /// <summary>When the token stops working; 0: never.</summary>
+    [Id(6)] public long ExpiresUnixMs { get; init; }
+}
 
 /// <summary>API token roles.</summary>
 public static class ApiRoles
 {
     public const string Admin = "admin";
     public const string ReadOnly = "readonly";
+
+    /// <summary>Reads and writes the applications of one project, nothing else.</summary>
+    public const string Project = "project";
 }

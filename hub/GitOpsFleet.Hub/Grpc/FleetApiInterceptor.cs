@@ -15,10 +15,10 @@ internal sealed partial class FleetApiInterceptor(IGrainFactory grains, ILogger<
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthorizeAsync(context);
+        await AuthorizeAsync(request, context);
         try
         {
-            return await continuation(request, context);
+            return ScopeResponse(await continuation(request, context), context);
         }
         catch (Exception ex) when (ex is not RpcException)
         {
@@ -30,7 +30,7 @@ internal sealed partial class FleetApiInterceptor(IGrainFactory grains, ILogger<
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
         ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthorizeAsync(context);
+        await AuthorizeAsync(request, context);
         try
         {
             await continuation(request, responseStream, context);
@@ -45,15 +45,7 @@ internal sealed partial class FleetApiInterceptor(IGrainFactory grains, ILogger<
         }
     }
 
-    /// <summary>Read-only methods: everything else needs the admin role.</summary>
-    internal static bool IsReadOnly(string method)
-    {
-        var name = method[(method.LastIndexOf('/') + 1)..];
-        return name.StartsWith("List", StringComparison.Ordinal) || name.StartsWith("Get", StringComparison.Ordinal)
-            || name.StartsWith("Watch", StringComparison.Ordinal);
-    }
-
-    private async Task AuthorizeAsync(ServerCallContext context)
+    private async Task AuthorizeAsync(object request, ServerCallContext context)
     {
         var token = Secrets.BearerToken(context.RequestHeaders);
         if (token is null)
@@ -66,11 +58,7 @@ internal sealed partial class FleetApiInterceptor(IGrainFactory grains, ILogger<
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "API token not valid"));
         }
-        if (record.Role != ApiRoles.Admin && !IsReadOnly(context.Method))
-        {
-            throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"token {record.Id} has role {record.Role}; {context.Method} needs {ApiRoles.Admin}"));
-        }
+        await CheckPermissionAsync(record, request, context);
         context.UserState[TokenKey] = record;
     }
 
