@@ -135,7 +135,16 @@ public sealed partial class AgentRunner : IHubOutbox
 
     private void OnManagedObjectChanged(string app, Kube.ResourceKey key, string eventType)
     {
-        if (_workers.TryGetValue(app, out var worker))
+        if (!_workers.TryGetValue(app, out var worker))
+        {
+            return;
+        }
+        // A controller reporting progress cannot be drift: reassess health only (no dry-run per object).
+        if (eventType == ManagedObjectWatcher.StatusOnly)
+        {
+            worker.RequestHealthCheck();
+        }
+        else
         {
             worker.RequestDriftCheck();
         }

@@ -51,7 +51,26 @@ public sealed class FakeHub : AgentService.AgentServiceBase, IAsyncDisposable
         return hub;
     }
 
-    public void Send(HubMessage message) => _toAgent.Writer.TryWrite(message);
+    /// <summary>
+    /// Applications Welcome lists; by default (null) those the test sent a Desired for and no Remove since,
+    /// as the real hub does.
+    /// </summary>
+    public IReadOnlyList<string>? WelcomeApplications { get; set; }
+
+    private readonly ConcurrentDictionary<string, bool> _sentApps = new(StringComparer.Ordinal);
+
+    public void Send(HubMessage message)
+    {
+        if (message.BodyCase == HubMessage.BodyOneofCase.Desired)
+        {
+            _sentApps[message.Desired.App] = true;
+        }
+        else if (message.BodyCase == HubMessage.BodyOneofCase.Remove)
+        {
+            _sentApps.TryRemove(message.Remove.App, out _);
+        }
+        _toAgent.Writer.TryWrite(message);
+    }
 
     /// <summary>Ends the current Connect call as a hub restart would.</summary>
     public void DropStream() => Interlocked.Exchange(ref _drop, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
@@ -80,7 +99,9 @@ public sealed class FakeHub : AgentService.AgentServiceBase, IAsyncDisposable
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Hello must come first"));
         }
         _hellos.Enqueue(requestStream.Current.Hello);
-        await responseStream.WriteAsync(new HubMessage { Welcome = new Welcome { ClusterName = requestStream.Current.Hello.ClusterName, ProtocolVersion = 1, HeartbeatSeconds = 1 } });
+        var welcome = new Welcome { ClusterName = requestStream.Current.Hello.ClusterName, ProtocolVersion = 1, HeartbeatSeconds = 1 };
+        welcome.Applications.AddRange(WelcomeApplications ?? _sentApps.Keys.Order(StringComparer.Ordinal).ToList());
+        await responseStream.WriteAsync(new HubMessage { Welcome = welcome });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var reader = Task.Run(async () =>
         {

@@ -19,7 +19,7 @@ internal sealed partial class AppWorker
             request = _request;
             sync = _needSync && _retryAt <= now;
             driftCheck = _needDriftCheck || now >= _nextDriftCheck || (_driftSoon && now >= _lastDriftCheck + MinDriftGap);
-            assess = _needAssess || now >= _nextAssess;
+            assess = _needAssess || now >= _nextAssess || (_assessSoon && now >= _lastAssess + MinDriftGap);
             healPaused = _selfHealPaused;
             if (driftCheck)
             {
@@ -27,6 +27,10 @@ internal sealed partial class AppWorker
                 _driftSoon = false;
             }
             _needAssess = false;
+            if (assess)
+            {
+                _assessSoon = false;
+            }
             if (sync)
             {
                 _needSync = false;
@@ -76,6 +80,9 @@ internal sealed partial class AppWorker
         }
     }
 
+    /// <summary>Status message of an application the hub's Welcome did not list.</summary>
+    internal const string NotKnownToHub = "not known to the hub; kept";
+
     private async Task SyncOnceAsync(Desired desired, SyncRequest request, CancellationToken cancellationToken)
     {
         _phase = OperationPhase.Running;
@@ -119,7 +126,14 @@ internal sealed partial class AppWorker
             .Concat(_lastSync?.Resources.Where(r => r.Action == ResourceAction.Failed).Select(r => r.Key) ?? [])
             .DistinctBy(k => k.Identity)
             .ToList();
-        var report = await _manager.AssessAsync(keys, _drifted, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<Kube.Health.HealthRule> rules;
+        bool unknownToHub;
+        lock (_gate)
+        {
+            rules = _request?.Options.HealthRules ?? [];
+            unknownToHub = _unknownToHub;
+        }
+        var report = await _manager.AssessAsync(keys, _drifted, rules, cancellationToken).ConfigureAwait(false);
         _health = _phase == OperationPhase.Failed && report.Health == HealthState.Healthy ? HealthState.Degraded : report.Health;
         var effective = report with { Health = _health };
         var outOfSync = _drifted.Count > 0 || _phase == OperationPhase.Failed;
@@ -138,7 +152,8 @@ internal sealed partial class AppWorker
         {
             _nextDriftCheck = _time.GetUtcNow() + PeriodicDriftCheck;
         }
-        var status = _status.Build(App, desired, _lastSync, effective, _phase, outOfSync, _message, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var message = unknownToHub ? NotKnownToHub + (_message.Length > 0 ? $" ({_message})" : "") : _message;
+        var status = _status.Build(App, desired, _lastSync, effective, _phase, outOfSync, message, _time.GetUtcNow().ToUnixTimeMilliseconds());
         if (status is not null && _outbox.TrySend(new AgentMessage { Status = status }))
         {
             _status.MarkSent();

@@ -35,8 +35,10 @@ internal sealed partial class AppWorker : IAsyncDisposable
     private bool _needSync;
     private bool _needDriftCheck;
     private bool _driftSoon;
+    private bool _assessSoon;
     private bool _needAssess;
     private bool _selfHealPaused;
+    private bool _unknownToHub;
     private DateTimeOffset _retryAt;
 
     // Owned by the loop.
@@ -51,6 +53,7 @@ internal sealed partial class AppWorker : IAsyncDisposable
     private TimeSpan _assessDelay;
     private DateTimeOffset _nextDriftCheck = DateTimeOffset.MaxValue;
     private DateTimeOffset _lastDriftCheck = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastAssess = DateTimeOffset.MinValue;
     private static readonly TimeSpan MinDriftGap = TimeSpan.FromMilliseconds(300);
 
     public AppWorker(string app, ResourceManager manager, ManagedObjectWatcher watcher, IHubOutbox outbox, AgentOptions options, ILogger logger, TimeProvider time)
@@ -97,6 +100,7 @@ internal sealed partial class AppWorker : IAsyncDisposable
             _retryAt = DateTimeOffset.MinValue;
             _attempt = 0;
             _heals = 0;
+            _unknownToHub = false;
             _status.NeedFull = true;
         }
         _wake.Release();
@@ -110,10 +114,19 @@ internal sealed partial class AppWorker : IAsyncDisposable
     /// <summary>A watched object changed: check drift soon, coalescing bursts (status updates come in flurries).</summary>
     public void RequestDriftCheck() => Signal(() => _driftSoon = true);
 
+    /// <summary>A watched object's status changed: reassess health soon, coalesced like drift checks.</summary>
+    public void RequestHealthCheck() => Signal(() => _assessSoon = true);
+
     /// <summary>After a reconnect the hub gets the full resource list again.</summary>
     public void RequestFullStatus() => Signal(() => { _status.NeedFull = true; _needAssess = true; });
 
     public void SetSelfHealPaused(bool paused) => Signal(() => _selfHealPaused = paused);
+
+    /// <summary>
+    /// Whether the hub's Welcome listed this application. One it did not list (and sent no Remove for) is kept
+    /// and still healed, since losing the hub must never delete, but its status says so.
+    /// </summary>
+    public void SetKnownToHub(bool known) => Signal(() => { _unknownToHub = !known; _needAssess = true; });
 
     public async Task<DiffResult> DiffAsync(string requestId, CancellationToken cancellationToken)
     {
@@ -188,8 +201,9 @@ internal sealed partial class AppWorker : IAsyncDisposable
         lock (_gate)
         {
             var driftSoonAt = _driftSoon ? _lastDriftCheck + MinDriftGap : DateTimeOffset.MaxValue;
-            next = new[] { _nextAssess, _nextDriftCheck, driftSoonAt, _needSync ? _retryAt : DateTimeOffset.MaxValue }.Min();
-            if (_needAssess || _needDriftCheck || driftSoonAt <= now || (_needSync && _retryAt <= now))
+            var assessSoonAt = _assessSoon ? _lastAssess + MinDriftGap : DateTimeOffset.MaxValue;
+            next = new[] { _nextAssess, _nextDriftCheck, driftSoonAt, assessSoonAt, _needSync ? _retryAt : DateTimeOffset.MaxValue }.Min();
+            if (_needAssess || _needDriftCheck || driftSoonAt <= now || assessSoonAt <= now || (_needSync && _retryAt <= now))
             {
                 return;
             }

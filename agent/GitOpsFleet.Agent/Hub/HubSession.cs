@@ -74,8 +74,15 @@ internal sealed partial class HubSession(
         backoff.Reset();
         runner.AttachOutbox(_outbox);
         LogConnected(welcome.ClusterName, welcome.HeartbeatSeconds);
+        var wanted = welcome.Applications.ToHashSet(StringComparer.Ordinal);
         foreach (var worker in runner.Workers.Values)
         {
+            var known = wanted.Contains(worker.App);
+            if (!known)
+            {
+                LogNotKnownToHub(worker.App);
+            }
+            worker.SetKnownToHub(known);
             worker.RequestFullStatus();
         }
         if (welcome.HeartbeatSeconds > 0 && _heartbeat is null)
@@ -220,6 +227,9 @@ internal sealed partial class HubSession(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to the hub as {Cluster} (heartbeat every {Seconds} s)")]
     private partial void LogConnected(string cluster, int seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Application {App} is stored here but the hub did not list it and sent no Remove; it is kept and still applied")]
+    private partial void LogNotKnownToHub(string app);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Application {App} generation {Generation} (revision {Revision}) received")]
     private partial void LogDesiredReceived(string app, long generation, string revision);

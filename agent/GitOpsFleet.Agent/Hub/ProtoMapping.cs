@@ -19,6 +19,22 @@ internal static class ProtoMapping
         AllowEmpty = options?.AllowEmpty ?? false,
         DefaultNamespace = string.IsNullOrEmpty(defaultNamespace) ? "default" : defaultNamespace,
         IgnoreFields = options?.IgnoreFields.ToList() ?? [],
+        HealthRules = options?.HealthRules.Select(ToKube).ToList() ?? [],
+    };
+
+    public static Kube.Health.HealthRule ToKube(Protos.Agent.HealthRule rule) => new(
+        rule.Group,
+        rule.Kind,
+        rule.Checks.Select(c => new Kube.Health.HealthCheck(c.ConditionType, c.ConditionStatus, c.JsonPath, c.Equals_, ToKube(c.Health), c.Message)).ToList());
+
+    public static HealthState ToKube(HealthStatus status) => status switch
+    {
+        HealthStatus.Healthy => HealthState.Healthy,
+        HealthStatus.Progressing => HealthState.Progressing,
+        HealthStatus.Degraded => HealthState.Degraded,
+        HealthStatus.Suspended => HealthState.Suspended,
+        HealthStatus.Missing => HealthState.Missing,
+        _ => HealthState.Unknown,
     };
 
     public static Protos.Agent.ResourceKey ToProto(Kube.ResourceKey key) => new()

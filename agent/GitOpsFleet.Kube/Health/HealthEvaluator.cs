@@ -9,7 +9,10 @@ public static class HealthEvaluator
     private static readonly HealthState[] Order =
         [HealthState.Healthy, HealthState.Suspended, HealthState.Progressing, HealthState.Missing, HealthState.Degraded, HealthState.Unknown];
 
-    public static HealthResult Evaluate(JsonObject? live)
+    public static HealthResult Evaluate(JsonObject? live) => Evaluate(live, []);
+
+    /// <summary>Health by the application's own <paramref name="rules"/> first, then by the built-in rule for the kind.</summary>
+    public static HealthResult Evaluate(JsonObject? live, IReadOnlyList<HealthRule> rules)
     {
         if (live is null)
         {
@@ -17,6 +20,13 @@ public static class HealthEvaluator
         }
         var (group, _) = ResourceKey.SplitApiVersion(live.Str("apiVersion") ?? "");
         var kind = live.Str("kind") ?? "";
+        if (rules.Count > 0 && CustomHealthRules.Evaluate(live, group, kind, rules) is { } custom)
+        {
+            // Custom rules speak for the applied generation only, like the built-in ones.
+            return custom.State == HealthState.Healthy && live.Int("status", "observedGeneration") is { } observed && observed < (live.Int("metadata", "generation") ?? 0)
+                ? HealthResult.Progressing($"waiting for the controller to observe generation {live.Int("metadata", "generation")}")
+                : custom;
+        }
         return (group, kind) switch
         {
             ("apps", "Deployment") => DeploymentHealth.Evaluate(live),

@@ -59,7 +59,7 @@ public sealed partial class ResourceManager
         var anyFailed = results.Any(r => r.Action == ResourceAction.Failed);
         if (!hookFailed && !anyFailed && hooks.Any(h => h.HookPhases.Contains(SyncPhase.PostSync)))
         {
-            var health = await WaitHealthyAsync(main.Select(p => p.Key).ToList(), options.WaveTimeout, cancellationToken).ConfigureAwait(false);
+            var health = await WaitHealthyAsync(main.Select(p => p.Key).ToList(), options.WaveTimeout, options.HealthRules, cancellationToken).ConfigureAwait(false);
             var postSync = health ?? await RunHooksAsync(hooks, SyncPhase.PostSync, options, results, cancellationToken).ConfigureAwait(false);
             if (postSync is not null)
             {
@@ -101,7 +101,7 @@ public sealed partial class ResourceManager
                 return $"wave {waves[i].Key} of {app} failed";
             }
             // Why wait: a later wave may depend on this one running (a migration Job before the app).
-            var unhealthy = await WaitHealthyAsync(waves[i].Select(p => p.Key).ToList(), options.WaveTimeout, cancellationToken).ConfigureAwait(false);
+            var unhealthy = await WaitHealthyAsync(waves[i].Select(p => p.Key).ToList(), options.WaveTimeout, options.HealthRules, cancellationToken).ConfigureAwait(false);
             if (unhealthy is not null)
             {
                 results.AddRange(later.Select(p => new ResourceResult(p.Key, ResourceAction.Skipped, $"not applied: wave {waves[i].Key} is not healthy")));
@@ -144,7 +144,7 @@ public sealed partial class ResourceManager
         }
         if (obj.IsCrd)
         {
-            var established = await WaitHealthyAsync([obj.Key], TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            var established = await WaitHealthyAsync([obj.Key], TimeSpan.FromSeconds(30), [], cancellationToken).ConfigureAwait(false);
             foreach (var version in obj.Body.Objects("spec", "versions"))
             {
                 _catalog.Invalidate($"{obj.Body.Str("spec", "group")}/{version.Str("name")}");
@@ -158,7 +158,7 @@ public sealed partial class ResourceManager
     }
 
     /// <summary>Polls until every key is Healthy (or Suspended); null on success, else why not.</summary>
-    internal async Task<string?> WaitHealthyAsync(IReadOnlyList<ResourceKey> keys, TimeSpan timeout, CancellationToken cancellationToken)
+    internal async Task<string?> WaitHealthyAsync(IReadOnlyList<ResourceKey> keys, TimeSpan timeout, IReadOnlyList<HealthRule> rules, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + timeout;
         var delay = TimeSpan.FromMilliseconds(100);
@@ -167,7 +167,7 @@ public sealed partial class ResourceManager
             string? pending = null;
             foreach (var key in keys)
             {
-                var health = HealthEvaluator.Evaluate(await GetLiveAsync(key, cancellationToken).ConfigureAwait(false));
+                var health = HealthEvaluator.Evaluate(await GetLiveAsync(key, cancellationToken).ConfigureAwait(false), rules);
                 if (health.State == HealthState.Degraded)
                 {
                     return $"{key} is Degraded: {health.Message}";

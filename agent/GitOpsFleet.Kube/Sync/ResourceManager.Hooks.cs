@@ -23,7 +23,7 @@ public sealed partial class ResourceManager
             {
                 return $"{phase} hook {hook.Key} failed: {applied.Message}";
             }
-            var failure = await WaitHealthyAsync([hook.Key], options.WaveTimeout, cancellationToken).ConfigureAwait(false);
+            var failure = await WaitHealthyAsync([hook.Key], options.WaveTimeout, options.HealthRules, cancellationToken).ConfigureAwait(false);
             if ((failure is null && policies.Contains("HookSucceeded")) || (failure is not null && policies.Contains("HookFailed")))
             {
                 await _client.DeleteAsync(hook.Resource!.ObjectPath(hook.Key.Namespace, hook.Key.Name), cancellationToken).ConfigureAwait(false);

@@ -18,7 +18,11 @@ public sealed partial class ResourceManager
     };
 
     /// <summary>Health of each key, its children, and the application's overall health.</summary>
-    public async Task<AppHealthReport> AssessAsync(IReadOnlyList<ResourceKey> keys, IReadOnlySet<ResourceKey>? outOfSync, CancellationToken cancellationToken)
+    public Task<AppHealthReport> AssessAsync(IReadOnlyList<ResourceKey> keys, IReadOnlySet<ResourceKey>? outOfSync, CancellationToken cancellationToken)
+        => AssessAsync(keys, outOfSync, [], cancellationToken);
+
+    /// <summary>Health of each key (the application's <paramref name="healthRules"/> first), its children, and the overall health.</summary>
+    public async Task<AppHealthReport> AssessAsync(IReadOnlyList<ResourceKey> keys, IReadOnlySet<ResourceKey>? outOfSync, IReadOnlyList<HealthRule> healthRules, CancellationToken cancellationToken)
     {
         var rows = new List<ResourceStatusRow>();
         foreach (var key in keys)
@@ -34,7 +38,7 @@ public sealed partial class ResourceManager
                 continue;
             }
             var children = live is null ? [] : await ChildrenAsync(key, live, cancellationToken).ConfigureAwait(false);
-            rows.Add(new ResourceStatusRow(key, HealthEvaluator.Evaluate(live), (outOfSync?.Contains(key) ?? false) || live is null, children));
+            rows.Add(new ResourceStatusRow(key, HealthEvaluator.Evaluate(live, healthRules), (outOfSync?.Contains(key) ?? false) || live is null, children));
         }
         return new AppHealthReport(rows, HealthEvaluator.Aggregate(rows.Select(r => r.Health.State)));
     }

@@ -1,3 +1,5 @@
+using GitOpsFleet.Kube.Health;
+
 namespace GitOpsFleet.Kube.Sync;
 
 /// <summary>Per-sync settings; immutable, with <see cref="Default"/>.</summary>
@@ -19,6 +21,9 @@ public sealed record SyncOptions
 
     /// <summary>JSON pointers (optionally "Kind:" or "Kind/name:" prefixed) that never count as drift.</summary>
     public IReadOnlyList<string> IgnoreFields { get; init; } = [];
+
+    /// <summary>The application's own health rules per kind, consulted before the built-in ones. Default none.</summary>
+    public IReadOnlyList<HealthRule> HealthRules { get; init; } = [];
 
     /// <summary>How long one wave or hook may take to become healthy. Default 5 minutes.</summary>
     public TimeSpan WaveTimeout { get; init; } = TimeSpan.FromMinutes(5);

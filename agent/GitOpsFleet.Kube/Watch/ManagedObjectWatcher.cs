@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json.Nodes;
 using GitOpsFleet.Kube.Discovery;
 using GitOpsFleet.Kube.Rest;
 
@@ -9,6 +10,8 @@ namespace GitOpsFleet.Kube.Watch;
 /// Watches every kind the agent manages (objects labelled managed-by=gitopsfleet, all namespaces) and
 /// tells which application's object changed, read from its tracking-id annotation. A watch that ends or
 /// fails is resumed from the last resourceVersion, or from scratch after 410 Gone.
+/// A MODIFIED event whose only change is status, resourceVersion or managedFields (controllers report
+/// progress all the time) is passed on as <see cref="StatusOnly"/>, so the host can skip the drift check.
 /// </summary>
 public sealed class ManagedObjectWatcher(KubeRestClient client, Action<string, ResourceKey, string> onChange) : IAsyncDisposable
 {
@@ -24,9 +27,14 @@ public sealed class ManagedObjectWatcher(KubeRestClient client, Action<string, R
 
     public int WatchCount => _watches.Count;
 
+    /// <summary>Event type passed for a modification that changed nothing but status and bookkeeping.</summary>
+    public const string StatusOnly = "STATUS";
+
     private async Task WatchLoopAsync(ApiResource resource, CancellationToken cancellationToken)
     {
         string? resourceVersion = null;
+        // uid -> hash of the object without status and bookkeeping; only this loop touches it.
+        var fingerprints = new Dictionary<string, int>(StringComparer.Ordinal);
         var selector = $"{WellKnown.ManagedByLabel}={WellKnown.ManagedByValue}";
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -52,7 +60,7 @@ public sealed class ManagedObjectWatcher(KubeRestClient client, Action<string, R
                         continue;
                     }
                     var key = new ResourceKey(resource.Group, resource.Version, resource.Kind, obj.Str("metadata", "namespace") ?? "", obj.Str("metadata", "name") ?? "");
-                    onChange(tracking![..colon], key, type);
+                    onChange(tracking![..colon], key, Classify(type, obj, fingerprints));
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -76,6 +84,29 @@ public sealed class ManagedObjectWatcher(KubeRestClient client, Action<string, R
                 return;
             }
         }
+    }
+
+    /// <summary>The event type, or <see cref="StatusOnly"/> when a MODIFIED object is unchanged but for status and bookkeeping.</summary>
+    internal static string Classify(string type, JsonObject obj, Dictionary<string, int> fingerprints)
+    {
+        var uid = obj.Str("metadata", "uid") ?? $"{obj.Str("metadata", "namespace")}/{obj.Str("metadata", "name")}";
+        if (type == "DELETED")
+        {
+            fingerprints.Remove(uid);
+            return type;
+        }
+        // The event object is ours alone, so strip it in place. A hash collision would hide one change
+        // until the periodic drift check; a string hash is enough for that.
+        obj.Remove("status");
+        if (obj["metadata"] is JsonObject metadata)
+        {
+            metadata.Remove("resourceVersion");
+            metadata.Remove("managedFields");
+        }
+        var fingerprint = obj.ToJsonString().GetHashCode(StringComparison.Ordinal);
+        var seen = fingerprints.TryGetValue(uid, out var previous);
+        fingerprints[uid] = fingerprint;
+        return type == "MODIFIED" && seen && previous == fingerprint ? StatusOnly : type;
     }
 
     public async ValueTask DisposeAsync()

@@ -107,6 +107,7 @@ internal static class DeclarativeObjects
             Drift = sync.String("drift") ?? string.Empty,
         };
         policy.IgnoreFields.Add(sync.Strings("ignoreFields"));
+        policy.HealthRules.Add(HealthRulesReader.Read(sync));
         var retry = sync.Map("retry");
         if (retry.Keys.Any())
         {

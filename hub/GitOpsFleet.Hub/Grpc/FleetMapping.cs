@@ -62,7 +62,10 @@ internal static class FleetMapping
     public static SyncSettings ToModel(this SyncPolicy? policy) => policy is null
         ? SyncSettings.Default
         : new SyncSettings(policy.Automated, policy.Prune, policy.SelfHeal, policy.AllowEmpty, policy.ForceConflicts,
-            policy.Drift, policy.Retry?.ToModel(), policy.IgnoreFields.ToList());
+            policy.Drift, policy.Retry?.ToModel(), policy.IgnoreFields.ToList())
+        {
+            HealthRules = policy.HealthRules.Select(ProtoMapping.ToModel).ToList(),
+        };
 
     public static SyncPolicy ToPolicyProto(this SyncSettings settings)
     {
@@ -77,6 +80,7 @@ internal static class FleetMapping
             Retry = settings.Retry?.ToProto(),
         };
         proto.IgnoreFields.AddRange(settings.IgnoreFields);
+        proto.HealthRules.AddRange((settings.HealthRules ?? []).Select(ProtoMapping.ToProto));
         return proto;
     }
 

@@ -61,8 +61,27 @@ internal static class ProtoMapping
             Retry = settings.Retry?.ToProto(),
         };
         proto.IgnoreFields.AddRange(settings.IgnoreFields);
+        proto.HealthRules.AddRange((settings.HealthRules ?? []).Select(ToProto));
         return proto;
     }
+
+    public static HealthRule ToProto(HealthRuleSettings rule)
+    {
+        var proto = new HealthRule { Group = rule.Group, Kind = rule.Kind };
+        proto.Checks.AddRange(rule.Checks.Select(c => new HealthCheck
+        {
+            ConditionType = c.ConditionType,
+            ConditionStatus = c.ConditionStatus,
+            JsonPath = c.JsonPath,
+            Equals_ = c.EqualsValue,
+            Health = (HealthStatus)c.Health,
+            Message = c.Message,
+        }));
+        return proto;
+    }
+
+    public static HealthRuleSettings ToModel(HealthRule rule) => new(rule.Group, rule.Kind,
+        rule.Checks.Select(c => new HealthCheckSettings(c.ConditionType, c.ConditionStatus, c.JsonPath, c.Equals_, (int)c.Health, c.Message)).ToList());
 
     public static RetryPolicy ToProto(this RetrySettings retry) => new()
     {
