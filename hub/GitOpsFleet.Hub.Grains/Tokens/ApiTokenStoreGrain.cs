@@ -39,6 +39,14 @@ internal sealed class ApiTokenStoreGrain([PersistentState("apitokens")] IPersist
         {
             return false;
         }
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (token.Role == ApiRoles.Admin && !state.State.TokensByHash.Values.Any(t =>
+                t.Id != id && t.Role == ApiRoles.Admin && (t.ExpiresUnixMs == 0 || t.ExpiresUnixMs > now)))
+        {
+            // Revoking the last working admin token would lock everyone out of the hub for good.
+            throw new HubException(HubErrorKind.FailedPrecondition,
+                $"API token {id} is the last admin token; create another admin token first (fleet token create --role admin)");
+        }
         state.State.TokensByHash.Remove(token.Hash);
         await state.WriteStateAsync();
         return true;

@@ -43,6 +43,22 @@ public sealed class ApiTokenTests
     }
 
     [Fact]
+    public async Task RevokeApiToken_LastAdmin_FailedPreconditionUntilAnotherExists()
+    {
+        await using var hub = await TestHub.StartAsync();
+        var initial = Assert.Single((await hub.Fleet.ListApiTokensAsync(new ListApiTokensRequest())).Tokens);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => hub.Fleet.RevokeApiTokenAsync(new RevokeApiTokenRequest { Id = initial.Id }).ResponseAsync);
+        var second = await hub.Fleet.CreateApiTokenAsync(new CreateApiTokenRequest { Role = "admin" });
+        await hub.Fleet.RevokeApiTokenAsync(new RevokeApiTokenRequest { Id = initial.Id });
+        var listed = await Client(hub, second.Token).ListApiTokensAsync(new ListApiTokensRequest());
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains(initial.Id, error.Status.Detail);
+        Assert.Equal(second.Id, Assert.Single(listed.Tokens).Id);
+    }
+
+    [Fact]
     public async Task ApiToken_Expired_UnauthenticatedSayingExpired()
     {
         await using var hub = await TestHub.StartAsync();
