@@ -3,8 +3,12 @@ namespace GitOpsFleet.Agent;
 /// <summary>Settings of one agent; validate with <see cref="Validate"/> before use.</summary>
 public sealed class AgentOptions
 {
-    /// <summary>Hub gRPC address, e.g. http://hub:8081. Required.</summary>
+    /// <summary>Hub gRPC address, e.g. http://hub:8081, or several silos of one hub comma-separated
+    /// (http://hub-a:8081,http://hub-b:8081): the agent moves to the next one on reconnect. Required.</summary>
     public string HubUrl { get; set; } = "";
+
+    /// <summary>The addresses in <see cref="HubUrl"/>, in order.</summary>
+    public IReadOnlyList<string> HubUrls => HubUrl.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Join token from `fleet cluster join-token create`; needed only until the credential is stored. Default null.</summary>
     public string? JoinToken { get; set; }
@@ -37,7 +41,7 @@ public sealed class AgentOptions
     public void Validate()
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(HubUrl) || !Uri.TryCreate(HubUrl, UriKind.Absolute, out var hub) || (hub.Scheme != "http" && hub.Scheme != "https"))
+        if (HubUrls.Count == 0 || HubUrls.Any(url => !Uri.TryCreate(url, UriKind.Absolute, out var hub) || (hub.Scheme != "http" && hub.Scheme != "https")))
         {
             problems.Add($"--hub must be an http:// or https:// URL of the hub's gRPC port (for example http://localhost:8081); got '{HubUrl}'");
         }

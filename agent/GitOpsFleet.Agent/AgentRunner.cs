@@ -49,12 +49,8 @@ public sealed partial class AgentRunner : IHubOutbox
         var manager = new ResourceManager(_kubernetes, _options.Namespace, _time);
         var store = new AgentStateStore(manager.Client, _options.Namespace);
         await using var watcher = new ManagedObjectWatcher(manager.Client, OnManagedObjectChanged);
-        using var channel = GrpcChannel.ForAddress(_options.HubUrl, new GrpcChannelOptions
-        {
-            MaxReceiveMessageSize = BundleCodec.MaxMessageBytes,
-            MaxSendMessageSize = BundleCodec.MaxMessageBytes,
-        });
-        var client = new AgentService.AgentServiceClient(channel);
+        using var hubs = new HubChannels(_options.HubUrls);
+        var client = hubs.Current;
         try
         {
             var kubernetesVersion = await PrepareClusterAsync(manager, cancellationToken).ConfigureAwait(false);
@@ -88,6 +84,7 @@ public sealed partial class AgentRunner : IHubOutbox
                     // A broken write, an API server hiccup while storing state: reconnect, never crash.
                     LogStreamLost(StatusCode.Unavailable, ex.Message);
                 }
+                client = hubs.Next();
                 var delay = backoff.Next();
                 LogReconnecting(delay);
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);

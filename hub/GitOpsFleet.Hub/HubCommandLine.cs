@@ -1,6 +1,6 @@
 namespace GitOpsFleet.Hub;
 
-/// <summary>Parses the hub's flags: --http-port, --grpc-port, --data-dir, --listen, --admin-token-file, --demo.</summary>
+/// <summary>Parses the hub's flags: --http-port, --grpc-port, --data-dir, --listen, --admin-token-file, --demo, --redis, --silo-port, --gateway-port, --cluster-id, --service-id.</summary>
 public static class HubCommandLine
 {
     public static HubOptions Parse(IReadOnlyList<string> args)
@@ -18,8 +18,13 @@ public static class HubCommandLine
                 case "--listen": options.ListenAddress = Value(); break;
                 case "--admin-token-file": options.AdminTokenFile = Value(); break;
                 case "--demo": options.Demo = true; break;
+                case "--redis": options.Redis = Value(); break;
+                case "--silo-port": options.SiloPort = ParsePort(arg, Value()); break;
+                case "--gateway-port": options.GatewayPort = ParsePort(arg, Value()); break;
+                case "--cluster-id": options.ClusterId = Value(); break;
+                case "--service-id": options.ServiceId = Value(); break;
                 default:
-                    throw new ArgumentException($"unknown flag {arg}; the hub takes --http-port, --grpc-port, --data-dir, --listen, --admin-token-file, --demo");
+                    throw new ArgumentException($"unknown flag {arg}; the hub takes --http-port, --grpc-port, --data-dir, --listen, --admin-token-file, --demo, --redis, --silo-port, --gateway-port, --cluster-id, --service-id");
             }
         }
         options.Validate();

@@ -73,7 +73,7 @@ public sealed class HubHost : IAsyncDisposable
         builder.Logging.AddFilter("Grpc.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.ConfigureHubKestrel(IPAddress.Parse(options.ListenAddress), httpPort, grpcPort)
-            .AddHubSilo(dataDirectory, FreePorts.OrFree(options.SiloPort), FreePorts.OrFree(options.GatewayPort))
+            .AddHubSilo(options, dataDirectory, FreePorts.OrFree(options.SiloPort), FreePorts.OrFree(options.GatewayPort))
             .AddHubServices(dataDirectory);
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();

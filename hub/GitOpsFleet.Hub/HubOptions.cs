@@ -27,6 +27,19 @@ public sealed class HubOptions
     public int GatewayPort { get; set; }
 
     /// <summary>
+    /// Redis "HOST:PORT" for the scale-out store: Orleans' Redis clustering, grain storage and reminders,
+    /// so several hub processes with the same <see cref="ClusterId"/> form one hub. Default null: the
+    /// embedded SQLite store in the data dir and one process.
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Orleans cluster id: hub processes on one Redis with the same id form one cluster. Default "gitopsfleet".</summary>
+    public string ClusterId { get; set; } = "gitopsfleet";
+
+    /// <summary>Orleans service id: keys the stored grain state; keep it stable across deployments. Default "gitopsfleet-hub".</summary>
+    public string ServiceId { get; set; } = "gitopsfleet-hub";
+
+    /// <summary>
     /// Address Kestrel binds. Default 127.0.0.1, or 0.0.0.0 inside a container
     /// (DOTNET_RUNNING_IN_CONTAINER=true), where the hub must be reachable from outside.
     /// </summary>
@@ -48,10 +61,24 @@ public sealed class HubOptions
         {
             throw new ArgumentException("--data-dir is empty; give a directory the hub may write, e.g. --data-dir ./data");
         }
+        if (Redis is not null && !IsHostAndPort(Redis))
+        {
+            throw new ArgumentException($"--redis '{Redis}' is not HOST:PORT; use e.g. --redis 127.0.0.1:6379");
+        }
+        if (string.IsNullOrWhiteSpace(ClusterId) || string.IsNullOrWhiteSpace(ServiceId))
+        {
+            throw new ArgumentException("--cluster-id and --service-id must not be empty; the defaults are gitopsfleet and gitopsfleet-hub");
+        }
         if (!IPAddress.TryParse(ListenAddress, out _))
         {
             throw new ArgumentException($"listen address '{ListenAddress}' is not an IP address; use e.g. 127.0.0.1 or 0.0.0.0");
         }
+    }
+
+    private static bool IsHostAndPort(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        return colon > 0 && int.TryParse(value[(colon + 1)..], out var port) && port is > 0 and <= 65535;
     }
 
     private static void CheckPort(int port, string name)

@@ -23,14 +23,12 @@ internal static class HubHostingExtensions
         return builder;
     }
 
-    public static WebApplicationBuilder AddHubSilo(this WebApplicationBuilder builder, string dataDirectory, int siloPort, int gatewayPort)
+    public static WebApplicationBuilder AddHubSilo(this WebApplicationBuilder builder, HubOptions options, string dataDirectory, int siloPort, int gatewayPort)
     {
-        var serviceId = "gitopsfleet-hub";
         builder.UseOrleans(silo =>
         {
-            // Localhost clustering binds the silo to IPAddress.Loopback: one process, one silo.
-            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: "gitopsfleet");
-            silo.AddHubGrainStorage(dataDirectory);
+            silo.AddHubClustering(options, siloPort, gatewayPort);
+            silo.AddHubGrainStorage(options, dataDirectory);
             // A grain call may include a fetch and renders (bounded by SourcesOptions timeouts), so allow
             // more than Orleans' 30 s default; grain calls never form cycles, so nothing waits on a deadlock.
             silo.Configure<Orleans.Configuration.SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromMinutes(5));
