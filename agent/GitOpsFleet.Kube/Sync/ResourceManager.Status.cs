@@ -25,6 +25,8 @@ public sealed partial class ResourceManager
     public async Task<AppHealthReport> AssessAsync(IReadOnlyList<ResourceKey> keys, IReadOnlySet<ResourceKey>? outOfSync, IReadOnlyList<HealthRule> healthRules, CancellationToken cancellationToken)
     {
         var rows = new List<ResourceStatusRow>();
+        // One list per (kind, namespace) per assessment: 60 Deployments in one namespace list ReplicaSets once, not 60 times.
+        var lists = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
         foreach (var key in keys)
         {
             JsonObject? live;
@@ -37,7 +39,7 @@ public sealed partial class ResourceManager
                 rows.Add(new ResourceStatusRow(key, new HealthResult(HealthState.Unknown, Describe(key, "read", ex)), outOfSync?.Contains(key) ?? false, []));
                 continue;
             }
-            var children = live is null ? [] : await ChildrenAsync(key, live, cancellationToken).ConfigureAwait(false);
+            var children = live is null ? [] : await ChildrenAsync(key, live, lists, cancellationToken).ConfigureAwait(false);
             rows.Add(new ResourceStatusRow(key, HealthEvaluator.Evaluate(live, healthRules), (outOfSync?.Contains(key) ?? false) || live is null, children));
         }
         return new AppHealthReport(rows, HealthEvaluator.Aggregate(rows.Select(r => r.Health.State)));
@@ -81,7 +83,7 @@ public sealed partial class ResourceManager
         return drifted;
     }
 
-    private async Task<IReadOnlyList<ResourceKey>> ChildrenAsync(ResourceKey key, JsonObject live, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ResourceKey>> ChildrenAsync(ResourceKey key, JsonObject live, Dictionary<string, JsonObject?> lists, CancellationToken cancellationToken)
     {
         if (!ChildKinds.TryGetValue(key.Kind, out var childKinds) || live.Str("metadata", "uid") is not { } uid)
         {
@@ -95,7 +97,12 @@ public sealed partial class ResourceManager
             {
                 continue;
             }
-            var list = await _client.GetAsync(resource.CollectionPath(key.Namespace), cancellationToken).ConfigureAwait(false);
+            var path = resource.CollectionPath(key.Namespace);
+            if (!lists.TryGetValue(path, out var list))
+            {
+                list = await _client.GetAsync(path, cancellationToken).ConfigureAwait(false);
+                lists[path] = list;
+            }
             foreach (var item in list.Objects("items"))
             {
                 if (item.Objects("metadata", "ownerReferences").Any(o => o.Str("uid") == uid))
