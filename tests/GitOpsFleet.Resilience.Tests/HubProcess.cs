@@ -13,6 +13,7 @@ public sealed partial class HubProcess : IAsyncDisposable
     private readonly string _dataDirectory;
     private readonly TaskCompletionSource<(Uri Http, Uri Grpc)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _output = [];
+    private bool _disposed;
 
     private HubProcess(Process process, string dataDirectory)
     {
@@ -24,7 +25,7 @@ public sealed partial class HubProcess : IAsyncDisposable
 
     public Uri GrpcAddress { get; private set; } = null!;
 
-    public static async Task<HubProcess> StartAsync(string redis, string? adminTokenFile, CancellationToken cancellationToken)
+    public static async Task<HubProcess> StartAsync(string redis, string? adminTokenFile, CancellationToken cancellationToken, int grpcPort = 0, int siloPort = 0)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "gitopsfleet-silo-" + Guid.NewGuid().ToString("N")[..12]);
         var start = new ProcessStartInfo("dotnet")
@@ -34,7 +35,7 @@ public sealed partial class HubProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(HubDll());
-        foreach (var arg in new[] { "--redis", redis, "--http-port", "0", "--grpc-port", "0", "--data-dir", dataDirectory })
+        foreach (var arg in new[] { "--redis", redis, "--http-port", "0", "--grpc-port", grpcPort.ToString(), "--silo-port", siloPort.ToString(), "--data-dir", dataDirectory })
         {
             start.ArgumentList.Add(arg);
         }
@@ -122,6 +123,11 @@ public sealed partial class HubProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return ValueTask.CompletedTask;
+        }
+        _disposed = true;
         Kill();
         _process.Dispose();
         try
