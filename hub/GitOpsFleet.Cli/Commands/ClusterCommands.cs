@@ -25,7 +25,8 @@ internal static class ClusterCommands
         var ttl = new Option<string>("--ttl") { Description = "How long the token stays valid (e.g. 30m, 1h, 7d)", DefaultValueFactory = _ => "1h" };
         var reusable = new Option<bool>("--reusable") { Description = "Let many clusters join with this token" };
         var labels = new Option<string[]>("--label", "-l") { Description = "Label for clusters that join with it (k=v, repeatable)", AllowMultipleArgumentsPerToken = false };
-        var create = new Command("create", "Create a join token and print the agent command that uses it") { ttl, reusable, labels };
+        var manifests = new Option<bool>("--manifests") { Description = "Print only the Kubernetes manifests that deploy the agent (pipe to kubectl apply -f -)" };
+        var create = new Command("create", "Create a join token and print the agent command that uses it") { ttl, reusable, labels, manifests };
         app.WithAction(create, async (ctx, parse, ct) =>
         {
             var request = new CreateJoinTokenRequest
@@ -35,6 +36,12 @@ internal static class ClusterCommands
             };
             request.Labels.Add(Parse.Labels(parse.GetValue(labels), "--label"));
             var token = await ctx.Client.CreateJoinTokenAsync(request, ctx.Call(ct));
+            if (parse.GetValue(manifests))
+            {
+                // Plain YAML on stdout, nothing else, so it pipes straight into kubectl.
+                ctx.Stdout.Write(token.AgentManifests);
+                return ExitCodes.Success;
+            }
             ctx.Printer.Print(token, w =>
             {
                 w.WriteLine($"Token:    {token.Token}");

@@ -34,6 +34,7 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
         await grains.JoinTokens().CreateAsync(record);
         var reply = record.ToProto(AgentCommand(context, token));
         reply.Token = token;
+        reply.AgentManifests = AgentManifests.Render(HubUrl(context), token);
         return reply;
     }
 
@@ -81,6 +82,10 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
         }
         return EmptyReply;
     }
+
+    /// <summary>The hub's gRPC address as the caller reached it (what an agent should dial).</summary>
+    internal static string HubUrl(ServerCallContext context) =>
+        $"http://{(string.IsNullOrEmpty(context.Host) ? "HUB_HOST:8081" : context.Host)}";
 
     /// <summary>The exact command that starts an agent against this hub, as the caller reached it.</summary>
     internal static string AgentCommand(ServerCallContext context, string token)

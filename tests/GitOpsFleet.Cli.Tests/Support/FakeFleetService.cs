@@ -47,6 +47,7 @@ internal sealed class FakeFleetService : FleetService.FleetServiceBase
             ExpiresUnixMs = DateTimeOffset.UtcNow.AddSeconds(request.TtlSeconds).ToUnixTimeMilliseconds(),
             Reusable = request.Reusable,
             AgentCommand = "gitopsfleet-agent --hub http://hub:8081 --join-token join-secret-123 --cluster-name NAME",
+            AgentManifests = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: gitopsfleet-system\n",
         };
         token.Labels.Add(request.Labels);
         return Task.FromResult(token);
