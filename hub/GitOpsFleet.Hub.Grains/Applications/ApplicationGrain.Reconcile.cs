@@ -56,6 +56,18 @@ internal sealed partial class ApplicationGrain
             repository.Username.Length > 0 ? repository.Username : null,
             repository.Password.Length > 0 ? repository.Password : null);
 
+        // The project is read on every render, so a project changed later applies at the next one.
+        var project = await GrainFactory.Project(spec.Project).GetAsync();
+        var projectError = project is null
+            ? $"project {spec.Project} does not exist; nothing is sent to any cluster"
+            : ProjectPolicy.CheckSource(project, repository.Name, repository.Url);
+        if (projectError is not null)
+        {
+            await SetErrorAsync($"application {Name}: {projectError}");
+            await state.WriteStateAsync();
+            return;
+        }
+
         var clusters = await GrainFactory.Index(IndexKeys.Clusters).ListAsync();
         var selected = clusters.Where(c => Names.Matches(spec.ClusterSelector, c.Value))
             .ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
@@ -74,6 +86,12 @@ internal sealed partial class ApplicationGrain
                 var request = new RenderRequest(repositorySpec, targetCommit, spec.Path, spec.Renderer, spec.Include, spec.Exclude,
                     new ClusterParameters(cluster, labels), spec.Parameters?.ToRenderParameters());
                 var bundle = await renderer.RenderAsync(request, CancellationToken.None);
+                // A bundle that breaks its project never leaves: the cluster keeps its last good state.
+                if (ProjectPolicy.CheckManifests(project!, bundle.ManifestsJson, spec.Namespace, cluster, labels) is { } violation)
+                {
+                    errors.Add($"cluster {cluster}: {violation}; nothing of commit {targetCommit} was sent");
+                    continue;
+                }
                 await StoreBundleAsync(bundle);
                 var generation = await GrainFactory.GetGrain<IClusterGrain>(cluster)
                     .SetDesiredAsync(new DesiredSpec(Name, targetCommit, bundle.Hash, spec.SyncPolicy, spec.Namespace));

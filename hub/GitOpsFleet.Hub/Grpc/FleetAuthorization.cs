@@ -81,6 +81,12 @@ internal static class FleetAuthorization
         ["CreateApiToken"] = FleetAdmin,
         ["ListApiTokens"] = FleetAdmin,
         ["RevokeApiToken"] = FleetAdmin,
+
+        // Projects are fleet-wide policy: admins change them; project tokens do not read them.
+        ["CreateProject"] = FleetWrite,
+        ["ListProjects"] = FleetRead,
+        ["GetProject"] = FleetRead,
+        ["DeleteProject"] = FleetWrite,
     };
 
     /// <summary>The row for a gRPC method path ("/package.Service/Method"), or null when it has none.</summary>

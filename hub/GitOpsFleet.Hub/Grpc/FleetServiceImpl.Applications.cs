@@ -29,6 +29,7 @@ internal sealed partial class FleetServiceImpl
             throw HubException.Invalid("application.spec.destination.namespace", $"'{destination.Namespace}' is not a valid namespace name");
         }
         var repository = await RepositoryNameForAsync(source.Repo);
+        await CheckApplicationProjectAsync(string.IsNullOrEmpty(app.Spec.Project) ? "default" : app.Spec.Project, repository, destination.Namespace);
         var spec = new ApplicationSpecModel(
             repository,
             source.Path,

@@ -127,6 +127,11 @@ public sealed class AuthorizationMatrixTests
     {
         hub.Git.SetHead(RepoUrl, "main", "c1");
         await hub.Fleet.AddRepositoryAsync(new AddRepositoryRequest { Repository = new Repository { Name = "matrix", Url = RepoUrl }, Upsert = true });
+        if (project != "default")
+        {
+            // An application's project must exist.
+            await hub.Fleet.CreateProjectAsync(new CreateProjectRequest { Project = new Project { Name = project }, Upsert = true });
+        }
         await hub.Fleet.CreateApplicationAsync(new CreateApplicationRequest { Application = ApplicationFor(name, project), Upsert = true });
     }
 
