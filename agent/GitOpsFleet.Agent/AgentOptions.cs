@@ -34,8 +34,12 @@ public sealed class AgentOptions
     /// <summary>Largest reconnect delay cap. Default 60 s.</summary>
     public TimeSpan ReconnectCap { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often a Progressing application is re-assessed at first (backs off to 5 s). Default 1 s.</summary>
-    public TimeSpan HealthPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often a Progressing application is re-assessed at first when no watch event says it changed
+    /// (backs off 1.5x to 5 times this). Watch events re-assess within 300 ms, so this poll is only a
+    /// fallback. Default 2 s (so at most every 10 s).
+    /// </summary>
+    public TimeSpan HealthPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Throws with a how-to-fix message when the options cannot work.</summary>
     public void Validate()

@@ -133,15 +133,23 @@ internal sealed partial class AppWorker
             rules = _request?.Options.HealthRules ?? [];
             unknownToHub = _unknownToHub;
         }
+        lock (_gate)
+        {
+            // The watch-driven re-check (RequestHealthCheck) is throttled against this.
+            _lastAssess = _time.GetUtcNow();
+        }
         var report = await _manager.AssessAsync(keys, _drifted, rules, cancellationToken).ConfigureAwait(false);
         _health = _phase == OperationPhase.Failed && report.Health == HealthState.Healthy ? HealthState.Degraded : report.Health;
         var effective = report with { Health = _health };
         var outOfSync = _drifted.Count > 0 || _phase == OperationPhase.Failed;
         if (_health == HealthState.Progressing || (_health == HealthState.Missing && _phase != OperationPhase.Failed))
         {
-            // Poll until it settles; start fast, back off to 5 s.
+            // Watch events on the app's objects (status changes included) re-assess within 300 ms; this poll is
+            // only the fallback for what the watches do not see (child objects, a watch not yet started), so it
+            // starts at the poll interval and backs off 1.5x to 5x that.
             _nextAssess = _time.GetUtcNow() + _assessDelay;
-            _assessDelay = TimeSpan.FromMilliseconds(Math.Min(5000, _assessDelay.TotalMilliseconds * 1.5));
+            var cap = _options.HealthPollInterval.TotalMilliseconds * MaxAssessBackoff;
+            _assessDelay = TimeSpan.FromMilliseconds(Math.Min(cap, _assessDelay.TotalMilliseconds * 1.5));
         }
         else
         {

@@ -56,6 +56,9 @@ internal sealed partial class AppWorker : IAsyncDisposable
     private DateTimeOffset _lastAssess = DateTimeOffset.MinValue;
     private static readonly TimeSpan MinDriftGap = TimeSpan.FromMilliseconds(300);
 
+    // The fallback health poll backs off to this many times AgentOptions.HealthPollInterval.
+    private const double MaxAssessBackoff = 5;
+
     public AppWorker(string app, ResourceManager manager, ManagedObjectWatcher watcher, IHubOutbox outbox, AgentOptions options, ILogger logger, TimeProvider time)
     {
         App = app;

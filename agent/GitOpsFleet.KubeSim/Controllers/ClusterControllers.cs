@@ -8,11 +8,13 @@ namespace GitOpsFleet.KubeSim.Controllers;
 /// <summary>
 /// The simulated controllers of one cluster. Changes enqueue keyed reconciles on the shared
 /// <see cref="ControllerScheduler"/>; duplicates of a pending key are dropped, so a burst of
-/// changes costs one reconcile. Holds nothing but a small set of pending keys.
+/// changes costs one reconcile. Reconciles of one cluster run one at a time, in order; different
+/// clusters' run concurrently. Holds nothing but a small set of pending keys.
 /// </summary>
 internal sealed partial class ClusterControllers(TimeSpan delay, string cluster, ILogger logger)
 {
     private readonly Lock _lock = new();
+    private readonly ControllerScheduler.Lane _lane = new();
     private HashSet<string>? _pending;
     private ResourceService? _service;
     private volatile bool _stopped;
@@ -39,7 +41,7 @@ internal sealed partial class ClusterControllers(TimeSpan delay, string cluster,
                 return;
             }
         }
-        ControllerScheduler.Shared.Schedule(after, () =>
+        ControllerScheduler.Shared.Schedule(_lane, after, () =>
         {
             lock (_lock)
             {
