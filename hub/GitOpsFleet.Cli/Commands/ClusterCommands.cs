@@ -15,6 +15,7 @@ internal static class ClusterCommands
         cluster.Subcommands.Add(List(app));
         cluster.Subcommands.Add(Get(app));
         cluster.Subcommands.Add(Remove(app));
+        cluster.Subcommands.Add(Approve(app));
         return cluster;
     }
 
@@ -26,13 +27,15 @@ internal static class ClusterCommands
         var reusable = new Option<bool>("--reusable") { Description = "Let many clusters join with this token" };
         var labels = new Option<string[]>("--label", "-l") { Description = "Label for clusters that join with it (k=v, repeatable)", AllowMultipleArgumentsPerToken = false };
         var manifests = new Option<bool>("--manifests") { Description = "Print only the Kubernetes manifests that deploy the agent (pipe to kubectl apply -f -)" };
-        var create = new Command("create", "Create a join token and print the agent command that uses it") { ttl, reusable, labels, manifests };
+        var requireApproval = new Option<bool>("--require-approval") { Description = "Clusters that join with it receive nothing until 'fleet cluster approve NAME'" };
+        var create = new Command("create", "Create a join token and print the agent command that uses it") { ttl, reusable, labels, manifests, requireApproval };
         app.WithAction(create, async (ctx, parse, ct) =>
         {
             var request = new CreateJoinTokenRequest
             {
                 TtlSeconds = (int)Math.Min(int.MaxValue, Parse.Duration(parse.GetValue(ttl)!, "--ttl").TotalSeconds),
                 Reusable = parse.GetValue(reusable),
+                RequireApproval = parse.GetValue(requireApproval),
             };
             request.Labels.Add(Parse.Labels(parse.GetValue(labels), "--label"));
             var token = await ctx.Client.CreateJoinTokenAsync(request, ctx.Call(ct));
@@ -98,7 +101,7 @@ internal static class ClusterCommands
             {
                 var table = new TableWriter("NAME", "CONNECTED", "LABELS", "AGENT", "KUBERNETES", "LAST SEEN", "APPS");
                 foreach (var c in response.Clusters)
-                    table.Row(c.Name, c.Connected ? "yes" : "no", Display.Labels(c.Labels), c.AgentVersion, c.KubernetesVersion, Display.Age(c.LastSeenUnixMs), c.Applications.Count);
+                    table.Row(c.Name, (c.Connected ? "yes" : "no") + (c.PendingApproval ? " (pending approval)" : ""), Display.Labels(c.Labels), c.AgentVersion, c.KubernetesVersion, Display.Age(c.LastSeenUnixMs), c.Applications.Count);
                 table.WriteTo(w);
             });
             return ExitCodes.Success;
@@ -116,6 +119,7 @@ internal static class ClusterCommands
             {
                 w.WriteLine($"Name:         {c.Name}");
                 w.WriteLine($"Connected:    {(c.Connected ? "yes" : "no")}");
+                if (c.PendingApproval) w.WriteLine($"Approval:     pending (fleet cluster approve {c.Name})");
                 w.WriteLine($"Labels:       {Display.Labels(c.Labels)}");
                 w.WriteLine($"Agent:        {(c.AgentVersion.Length == 0 ? "-" : c.AgentVersion)}");
                 w.WriteLine($"Kubernetes:   {(c.KubernetesVersion.Length == 0 ? "-" : c.KubernetesVersion)}");
@@ -136,6 +140,19 @@ internal static class ClusterCommands
             var clusterName = parse.GetValue(name)!;
             await ctx.Client.RemoveClusterAsync(new RemoveClusterRequest { Name = clusterName }, ctx.Call(ct));
             await ctx.Stdout.WriteLineAsync($"cluster {clusterName} removed");
+            return ExitCodes.Success;
+        });
+    }
+
+    private static Command Approve(CliApp app)
+    {
+        var name = new Argument<string>("NAME") { Description = "Cluster name" };
+        var approve = new Command("approve", "Let a cluster that joined with a --require-approval token receive its applications") { name };
+        return app.WithAction(approve, async (ctx, parse, ct) =>
+        {
+            var clusterName = parse.GetValue(name)!;
+            await ctx.Client.ApproveClusterAsync(new ApproveClusterRequest { Name = clusterName }, ctx.Call(ct));
+            await ctx.Stdout.WriteLineAsync($"cluster {clusterName} approved");
             return ExitCodes.Success;
         });
     }

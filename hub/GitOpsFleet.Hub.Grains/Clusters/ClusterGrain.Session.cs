@@ -24,7 +24,8 @@ internal sealed partial class ClusterGrain
 
         var desired = new List<DesiredApp>();
         var removals = new List<RemoveApp>();
-        foreach (var (app, entry) in state.State.Apps)
+        // An unapproved cluster is welcomed but sent nothing.
+        foreach (var (app, entry) in state.State.PendingApproval ? [] : state.State.Apps)
         {
             var applied = hello.AppliedGenerations.GetValueOrDefault(app, 0);
             if (entry.Removed)

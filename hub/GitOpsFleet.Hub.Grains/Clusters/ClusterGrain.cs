@@ -36,6 +36,7 @@ internal sealed partial class ClusterGrain(
         state.State.RegisteredUnixMs = Now;
         state.State.KubernetesVersion = registration.KubernetesVersion;
         state.State.AgentVersion = registration.AgentVersion;
+        state.State.PendingApproval = registration.RequireApproval;
         await state.WriteStateAsync();
         await GrainFactory.Index(IndexKeys.Clusters).SetAsync(Name, state.State.Labels);
         await AppendEventAsync(EventTypes.ClusterRegistered, $"cluster {Name} registered with labels {FormatLabels(state.State.Labels)}");
@@ -102,7 +103,7 @@ internal sealed partial class ClusterGrain(
         entry.Prune = false;
         state.State.Apps[spec.App] = entry;
         await state.WriteStateAsync();
-        if (_observer is not null)
+        if (_observer is not null && !state.State.PendingApproval)
         {
             var message = await ToDesiredAsync(spec.App, entry);
             if (message is not null)
@@ -123,7 +124,7 @@ internal sealed partial class ClusterGrain(
         entry.Removed = true;
         entry.Prune = prune;
         await state.WriteStateAsync();
-        if (_observer is not null)
+        if (_observer is not null && !state.State.PendingApproval)
         {
             _ = _observer.OnRemoveAsync(new RemoveApp(app, entry.Generation, prune));
         }
@@ -154,7 +155,10 @@ internal sealed partial class ClusterGrain(
         state.State.AgentVersion,
         state.State.KubernetesVersion,
         state.State.RegisteredUnixMs,
-        state.State.Apps.Where(a => !a.Value.Removed).Select(a => a.Key).Order(StringComparer.Ordinal).ToList());
+        state.State.Apps.Where(a => !a.Value.Removed).Select(a => a.Key).Order(StringComparer.Ordinal).ToList())
+    {
+        PendingApproval = state.State.PendingApproval,
+    };
 
     private void EnsureExists()
     {

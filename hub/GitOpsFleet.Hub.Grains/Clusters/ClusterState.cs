@@ -12,6 +12,8 @@ internal sealed class ClusterState
     [Id(5)] public string AgentVersion { get; set; } = "";
     [Id(6)] public string KubernetesVersion { get; set; } = "";
     [Id(7)] public Dictionary<string, ClusterAppEntry> Apps { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Waiting for `fleet cluster approve`: desired state is kept but not sent.</summary>
+    [Id(8)] public bool PendingApproval { get; set; }
 }
 
 /// <summary>What the hub wants for one application on this cluster; Removed entries are tombstones.</summary>

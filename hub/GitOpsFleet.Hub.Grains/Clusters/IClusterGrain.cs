@@ -14,6 +14,9 @@ public interface IClusterGrain : IGrainWithStringKey
     /// <summary>Removes the cluster: forgets its credential and ends its session. Applied resources stay.</summary>
     Task<bool> RemoveAsync();
 
+    /// <summary>Lets a cluster that waits for approval receive its desired state; false when it does not exist.</summary>
+    Task<bool> ApproveAsync();
+
     Task<AttachResult> AttachAsync(Guid sessionId, IAgentSessionObserver observer, AgentHello hello);
 
     Task HeartbeatAsync(Guid sessionId, IAgentSessionObserver observer);

@@ -10,7 +10,11 @@ public sealed record ClusterInfo(
     string AgentVersion,
     string KubernetesVersion,
     long RegisteredUnixMs,
-    IReadOnlyList<string> Applications);
+    IReadOnlyList<string> Applications)
+{
+    /// <summary>Registered with a token that requires approval, and not approved yet: it receives nothing.</summary>
+    [Id(8)] public bool PendingApproval { get; init; }
+}
 
 /// <summary>Outcome of a cluster registration.</summary>
 [GenerateSerializer]
@@ -22,4 +26,8 @@ public sealed record ClusterRegistration(
     string CredentialHash,
     IReadOnlyDictionary<string, string> Labels,
     string KubernetesVersion,
-    string AgentVersion);
+    string AgentVersion)
+{
+    /// <summary>The cluster receives nothing until approved.</summary>
+    [Id(4)] public bool RequireApproval { get; init; }
+}

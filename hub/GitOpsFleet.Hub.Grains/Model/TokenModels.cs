@@ -10,11 +10,19 @@ public sealed record JoinTokenRecord(
     IReadOnlyDictionary<string, string> Labels,
     int Uses,
     bool Revoked,
-    long CreatedUnixMs);
+    long CreatedUnixMs)
+{
+    /// <summary>Clusters that join with it receive nothing until `fleet cluster approve`.</summary>
+    [Id(8)] public bool RequireApproval { get; init; }
+}
 
 /// <summary>Why a join token was refused, or the labels it grants.</summary>
 [GenerateSerializer, Immutable]
-public sealed record JoinTokenCheck(bool Valid, string Reason, string TokenId, IReadOnlyDictionary<string, string> Labels);
+public sealed record JoinTokenCheck(bool Valid, string Reason, string TokenId, IReadOnlyDictionary<string, string> Labels)
+{
+    /// <summary>The cluster must be approved before it receives anything.</summary>
+    [Id(4)] public bool RequireApproval { get; init; }
+}
 
 /// <summary>An API token as stored: the hash and the role, never the token.</summary>
 [GenerateSerializer, Immutable]

@@ -50,7 +50,7 @@ internal sealed class JoinTokenStoreGrain([PersistentState("jointokens")] IPersi
         }
         state.State.Tokens[token.Id] = token with { Uses = token.Uses + 1 };
         await state.WriteStateAsync();
-        return new JoinTokenCheck(true, "", token.Id, token.Labels);
+        return new JoinTokenCheck(true, "", token.Id, token.Labels) { RequireApproval = token.RequireApproval };
     }
 
     public async Task ReleaseAsync(string id)

@@ -41,7 +41,7 @@ internal sealed partial class AgentServiceImpl(IGrainFactory grains, IHostApplic
         }
         var credential = Secrets.NewClusterCredential(request.ClusterName);
         var outcome = await grains.GetGrain<IClusterGrain>(request.ClusterName).RegisterAsync(
-            new ClusterRegistration(Secrets.Hash(credential), labels, request.KubernetesVersion, request.AgentVersion));
+            new ClusterRegistration(Secrets.Hash(credential), labels, request.KubernetesVersion, request.AgentVersion) { RequireApproval = check.RequireApproval });
         if (outcome == RegistrationOutcome.NameTaken)
         {
             await grains.JoinTokens().ReleaseAsync(check.TokenId);

@@ -51,6 +51,7 @@ internal static class FleetAuthorization
         ["ListClusters"] = FleetRead,
         ["GetCluster"] = FleetRead,
         ["RemoveCluster"] = FleetWrite,
+        ["ApproveCluster"] = FleetWrite,
 
         ["AddRepository"] = FleetWrite,
         ["ListRepositories"] = FleetRead,

@@ -17,6 +17,7 @@ internal static class FleetMapping
             AgentVersion = info.AgentVersion,
             KubernetesVersion = info.KubernetesVersion,
             RegisteredUnixMs = info.RegisteredUnixMs,
+            PendingApproval = info.PendingApproval,
         };
         proto.Labels.Add(info.Labels.ToDictionary());
         proto.Applications.AddRange(info.Applications);
@@ -44,6 +45,7 @@ internal static class FleetMapping
             Uses = record.Uses,
             Revoked = record.Revoked,
             AgentCommand = agentCommandTemplate,
+            RequireApproval = record.RequireApproval,
         };
         proto.Labels.Add(record.Labels.ToDictionary());
         return proto;

@@ -30,7 +30,7 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
         var token = $"gfj_{Secrets.NewSecret()}";
         var now = DateTimeOffset.UtcNow;
         var record = new JoinTokenRecord(id, Secrets.Hash(token), (now + ttl).ToUnixTimeMilliseconds(), request.Reusable,
-            new Dictionary<string, string>(request.Labels), 0, false, now.ToUnixTimeMilliseconds());
+            new Dictionary<string, string>(request.Labels), 0, false, now.ToUnixTimeMilliseconds()) { RequireApproval = request.RequireApproval };
         await grains.JoinTokens().CreateAsync(record);
         var reply = record.ToProto(AgentCommand(context, token));
         reply.Token = token;

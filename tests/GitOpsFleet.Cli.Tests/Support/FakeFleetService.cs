@@ -59,6 +59,12 @@ internal sealed class FakeFleetService : FleetService.FleetServiceBase
         return Task.FromResult(new Empty());
     }
 
+    public override Task<Cluster> ApproveCluster(ApproveClusterRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        return Task.FromResult(new Cluster { Name = request.Name });
+    }
+
     public List<Event> Events { get; } = [];
 
     public override Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
@@ -111,5 +117,17 @@ internal sealed class FakeFleetService : FleetService.FleetServiceBase
     {
         Record(request, context);
         return Task.FromResult(Manifests);
+    }
+
+    public override Task<Project> CreateProject(CreateProjectRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        return Task.FromResult(request.Project);
+    }
+
+    public override Task<ListProjectsResponse> ListProjects(ListProjectsRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        return Task.FromResult(new ListProjectsResponse { Projects = { new Project { Name = "default", Spec = new ProjectSpec { AllowedKinds = { "*/*" } } } } });
     }
 }
