@@ -110,7 +110,7 @@ public sealed class ApplyCommandTests : IAsyncLifetime
         var result = await _hub.RunAsync("apply", "-f", file);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("kind must be Repository or Application, not 'Cluster'", result.Stderr);
+        Assert.Contains("kind must be Repository, Application or Project, not 'Cluster'", result.Stderr);
     }
 
     [Fact]

@@ -31,7 +31,13 @@ internal static class ApplyCommand
                 requests.AddRange(DeclarativeObjects.Read(text, file == "-" ? "stdin" : file));
             }
 
-            // Repositories first: applications name them.
+            // Projects and repositories first: applications name them.
+            foreach (var request in requests.OfType<CreateProjectRequest>())
+            {
+                var project = await ctx.Client.CreateProjectAsync(request, ctx.Call(ct));
+                await ctx.Stdout.WriteLineAsync($"project/{project.Name} configured");
+            }
+
             foreach (var request in requests.OfType<AddRepositoryRequest>())
             {
                 var repository = await ctx.Client.AddRepositoryAsync(request, ctx.Call(ct));

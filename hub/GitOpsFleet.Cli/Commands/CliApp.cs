@@ -39,6 +39,7 @@ internal sealed class CliApp(TextWriter stdout, TextWriter stderr, CliEnvironmen
         root.Subcommands.Add(EventCommands.Build(this));
         root.Subcommands.Add(RolloutCommands.Build(this));
         root.Subcommands.Add(TokenCommands.Build(this));
+        root.Subcommands.Add(ProjectCommands.Build(this));
         return root;
     }
 

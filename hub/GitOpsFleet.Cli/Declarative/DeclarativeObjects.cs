@@ -45,7 +45,8 @@ internal static class DeclarativeObjects
             {
                 "Repository" => Repository(name, doc.Map("spec"), where),
                 "Application" => Application(name, metadata, doc.Map("spec"), where),
-                _ => throw new CliException($"{where}: kind must be Repository or Application, not '{kind}'"),
+                "Project" => ProjectReader.Read(name, doc.Map("spec")),
+                _ => throw new CliException($"{where}: kind must be Repository, Application or Project, not '{kind}'"),
             });
             metadata.Done();
             doc.Done();
