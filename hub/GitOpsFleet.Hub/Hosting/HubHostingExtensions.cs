@@ -1,4 +1,5 @@
 using System.Net;
+using GitOpsFleet.Hub.Api;
 using GitOpsFleet.Hub.Grains;
 using GitOpsFleet.Hub.Grpc;
 using GitOpsFleet.Hub.Storage;
@@ -56,6 +57,8 @@ internal static class HubHostingExtensions
         app.MapGrpcService<FleetServiceImpl>();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapFleetWebhooks();
+        // JSON API: same interceptor and service as gRPC; webhooks above keep their own signatures.
+        app.MapFleetJsonApi();
         app.MapGet("/readyz", (HubReadiness readiness) =>
             readiness.IsReady ? Results.Text("ready") : Results.Text("starting", statusCode: StatusCodes.Status503ServiceUnavailable));
         return app;

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using GitOpsFleet.Hub.Tests.Support;
+using GitOpsFleet.Protos.Fleet;
+using Google.Protobuf;
+
+namespace GitOpsFleet.Hub.Tests.Api;
+
+/// <summary>The /api/v1 JSON endpoints on the HTTP port: same tokens, roles and errors as gRPC.</summary>
+public sealed class FleetJsonApiTests
+{
+    private const string RepoUrl = "https://git.example/json.git";
+    private const string ConfigMap = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"color":"blue"}}""";
+
+    [Fact]
+    public async Task GetClusters_NoToken_401Problem()
+    {
+        await using var hub = await TestHub.StartAsync();
+        using var http = Client(hub, token: null);
+
+        var response = await http.GetAsync("/api/v1/clusters");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Bearer", await ProblemDetailAsync(response));
+    }
+
+    [Fact]
+    public async Task GetClusters_Admin_ListsRegisteredClusters()
+    {
+        await using var hub = await TestHub.StartAsync();
+        await hub.RegisterClusterAsync("json-east", ("env", "prod"));
+        await hub.RegisterClusterAsync("json-west", ("env", "dev"));
+        using var http = Client(hub, hub.AdminToken);
+
+        var all = await http.GetAsync("/api/v1/clusters");
+        var prod = await http.GetAsync("/api/v1/clusters?selector=env%3Dprod");
+
+        Assert.Equal(HttpStatusCode.OK, all.StatusCode);
+        var clusters = JsonParser.Default.Parse<ListClustersResponse>(await all.Content.ReadAsStringAsync());
+        Assert.Equal(["json-east", "json-west"], clusters.Clusters.Select(c => c.Name).Order());
+        var selected = JsonParser.Default.Parse<ListClustersResponse>(await prod.Content.ReadAsStringAsync());
+        Assert.Equal("json-east", Assert.Single(selected.Clusters).Name);
+    }
+
+    [Fact]
+    public async Task Applications_AdminListGetAndSync_SameAsGrpc()
+    {
+        await using var hub = await TestHub.StartAsync();
+        await CreateAppAsync(hub, "json-app");
+        using var http = Client(hub, hub.AdminToken);
+
+        var list = JsonParser.Default.Parse<ListApplicationsResponse>(await http.GetStringAsync("/api/v1/applications"));
+        var one = JsonParser.Default.Parse<Application>(await http.GetStringAsync("/api/v1/applications/json-app"));
+        var sync = await http.PostAsync("/api/v1/applications/json-app:sync", content: null);
+
+        Assert.Equal("json-app", Assert.Single(list.Applications).Name);
+        Assert.Equal("apps", one.Spec.Source.Repo);
+        Assert.Equal(HttpStatusCode.OK, sync.StatusCode);
+        Assert.Equal("json-app", JsonParser.Default.Parse<Application>(await sync.Content.ReadAsStringAsync()).Name);
+    }
+
+    [Fact]
+    public async Task Applications_BadInput_404And400NeverServerError()
+    {
+        await using var hub = await TestHub.StartAsync();
+        using var http = Client(hub, hub.AdminToken);
+
+        var missing = await http.GetAsync("/api/v1/applications/nowhere");
+        var invalid = await http.GetAsync("/api/v1/applications/Not_A_Name");
+        var syncMissing = await http.PostAsync("/api/v1/applications/nowhere:sync", content: null);
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("nowhere", await ProblemDetailAsync(missing));
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("name", await ProblemDetailAsync(invalid));
+        Assert.Equal(HttpStatusCode.NotFound, syncMissing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sync_ReadOnlyToken_403ButReadsAllowed()
+    {
+        await using var hub = await TestHub.StartAsync();
+        await CreateAppAsync(hub, "guarded");
+        var readOnly = (await hub.Fleet.CreateApiTokenAsync(new CreateApiTokenRequest { Role = "readonly" })).Token;
+        using var http = Client(hub, readOnly);
+
+        var read = await http.GetAsync("/api/v1/applications/guarded");
+        var sync = await http.PostAsync("/api/v1/applications/guarded:sync", content: null);
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, sync.StatusCode);
+        Assert.Contains("readonly", await ProblemDetailAsync(sync));
+    }
+
+    [Fact]
+    public async Task GetApplication_ProjectTokenOtherProject_403()
+    {
+        await using var hub = await TestHub.StartAsync();
+        await CreateAppAsync(hub, "not-yours");
+        var projectToken = (await hub.Fleet.CreateApiTokenAsync(new CreateApiTokenRequest { Role = "project", Project = "team-a" })).Token;
+        using var http = Client(hub, projectToken);
+
+        var response = await http.GetAsync("/api/v1/applications/not-yours");
+        var list = JsonParser.Default.Parse<ListApplicationsResponse>(await http.GetStringAsync("/api/v1/applications"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Empty(list.Applications);
+    }
+
+    private static HttpClient Client(TestHub hub, string? token)
+    {
+        var http = new HttpClient { BaseAddress = hub.Host.HttpAddress };
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return http;
+    }
+
+    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response)
+    {
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return problem.RootElement.GetProperty("detail").GetString() ?? "";
+    }
+
+    private static async Task CreateAppAsync(TestHub hub, string name)
+    {
+        hub.Git.SetHead(RepoUrl, "main", "c1");
+        hub.Renderer.SetManifests("c1", ConfigMap);
+        await hub.Fleet.AddRepositoryAsync(new AddRepositoryRequest { Repository = new Repository { Name = "apps", Url = RepoUrl }, Upsert = true });
+        await hub.Fleet.CreateApplicationAsync(new CreateApplicationRequest
+        {
+            Application = new Application
+            {
+                Name = name,
+                Spec = new ApplicationSpec
+                {
+                    Source = new ApplicationSource { Repo = "apps", Path = "app", Revision = "main" },
+                    Destination = new ApplicationDestination { Namespace = "web" },
+                },
+            },
+        });
+    }
+}
