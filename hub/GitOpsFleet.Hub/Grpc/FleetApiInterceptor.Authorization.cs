@@ -28,6 +28,10 @@ internal sealed partial class FleetApiInterceptor
         {
             await CheckProjectAsync(record, request, context.Method);
         }
+        if (record.Role == ApiRoles.Project && rule.Scope == FleetScope.Project && ApplicationOf(request).Name != record.Project)
+        {
+            throw Denied($"{context.Method}: token {record.Id} is scoped to project {record.Project}; it reads no other project");
+        }
     }
 
     /// <summary>A project token touches an application only when it is (and stays) in the token's project.</summary>

@@ -24,6 +24,9 @@ internal enum FleetScope
 
     /// <summary>The application list: a project token sees its project's applications only.</summary>
     ApplicationList,
+
+    /// <summary>One project named in the request: a project token reads its own project only.</summary>
+    Project,
 }
 
 /// <summary>One row of the authorization table.</summary>
@@ -83,10 +86,10 @@ internal static class FleetAuthorization
         ["ListApiTokens"] = FleetAdmin,
         ["RevokeApiToken"] = FleetAdmin,
 
-        // Projects are fleet-wide policy: admins change them; project tokens do not read them.
+        // Projects are fleet-wide policy: admins change them; a project token reads its own alone.
         ["CreateProject"] = FleetWrite,
         ["ListProjects"] = FleetRead,
-        ["GetProject"] = FleetRead,
+        ["GetProject"] = new(FleetPermission.Read, FleetScope.Project),
         ["DeleteProject"] = FleetWrite,
     };
 
@@ -99,7 +102,8 @@ internal static class FleetAuthorization
     {
         Grains.ApiRoles.Admin => true,
         Grains.ApiRoles.ReadOnly => rule.Permission == FleetPermission.Read,
-        Grains.ApiRoles.Project => rule.Scope != FleetScope.Fleet && rule.Permission != FleetPermission.Admin,
+        Grains.ApiRoles.Project => rule.Scope != FleetScope.Fleet && rule.Permission != FleetPermission.Admin
+            && (rule.Scope != FleetScope.Project || rule.Permission == FleetPermission.Read),
         _ => false,
     };
 }

@@ -75,7 +75,8 @@ public sealed class AuthorizationMatrixTests
             var rule = FleetAuthorization.Table[method.Name];
 
             // Another project's application (or anything fleet-wide): always refused.
-            var foreign = await CallAsync(hub, method, token, RequestFor(method, "theirs", "team-a"));
+            // (A project-scoped method names the project itself.)
+            var foreign = await CallAsync(hub, method, token, RequestFor(method, rule.Scope == FleetScope.Project ? "team-b" : "theirs", "team-a"));
             if (rule.Scope != FleetScope.ApplicationList)
             {
                 Assert.True(foreign == StatusCode.PermissionDenied, $"project token {method.Name} on another project answered {foreign}");
@@ -87,7 +88,7 @@ public sealed class AuthorizationMatrixTests
             {
                 await SeedApplicationAsync(hub, own, "team-a");
             }
-            var code = await CallAsync(hub, method, token, RequestFor(method, own, "team-a"));
+            var code = await CallAsync(hub, method, token, RequestFor(method, rule.Scope == FleetScope.Project ? "team-a" : own, "team-a"));
             if (rule.Scope == FleetScope.Fleet || rule.Permission == FleetPermission.Admin)
             {
                 Assert.True(code == StatusCode.PermissionDenied, $"project token {method.Name} (fleet-wide) answered {code}");
