@@ -74,33 +74,42 @@ internal sealed partial class ApplicationGrain
         await NoteResolvedCommitAsync(spec, commit);
         var errors = new List<string>();
         var rendered = 0;
-        foreach (var (cluster, labels) in selected)
+        // Renders run concurrently (the renderer bounds its own concurrency and renders equal
+        // parameters once); cluster grains are then told concurrently in batches. One cluster
+        // at a time cost 13-17 ms per cluster in one grain turn (docs/benchmarks.md, fanout).
+        var renders = await Task.WhenAll(selected
+            .Where(c => onlyCluster is null || c.Key == onlyCluster)
+            .Select(c => RenderTargetAsync(spec, repositorySpec, project!, c.Key, c.Value, commit)));
+        var ready = new List<TargetRender>();
+        foreach (var render in renders)
         {
-            if (onlyCluster is not null && cluster != onlyCluster)
+            if (render.Error is not null)
             {
+                errors.Add(render.Error);
                 continue;
             }
             try
             {
-                var targetCommit = RevisionFor(spec, cluster, commit);
-                var request = new RenderRequest(repositorySpec, targetCommit, spec.Path, spec.Renderer, spec.Include, spec.Exclude,
-                    new ClusterParameters(cluster, labels), spec.Parameters?.ToRenderParameters());
-                var bundle = await renderer.RenderAsync(request, CancellationToken.None);
-                // A bundle that breaks its project never leaves: the cluster keeps its last good state.
-                if (ProjectPolicy.CheckManifests(project!, bundle.ManifestsJson, spec.Namespace, cluster, labels) is { } violation)
-                {
-                    errors.Add($"cluster {cluster}: {violation}; nothing of commit {targetCommit} was sent");
-                    continue;
-                }
-                await StoreBundleAsync(bundle);
-                var generation = await GrainFactory.GetGrain<IClusterGrain>(cluster)
-                    .SetDesiredAsync(new DesiredSpec(Name, targetCommit, bundle.Hash, spec.SyncPolicy, spec.Namespace));
-                await UpdateTargetAsync(cluster, generation, targetCommit, bundle);
-                rendered++;
+                await StoreBundleAsync(render.Bundle!);
+                ready.Add(render);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                errors.Add(ex is SourceException ? ex.Message : $"cluster {cluster}: {ex.Message}");
+                errors.Add($"cluster {render.Cluster}: {ex.Message}");
+            }
+        }
+        foreach (var batch in ready.Chunk(DesiredBatchSize))
+        {
+            var sent = await Task.WhenAll(batch.Select(r => SendDesiredAsync(spec, r)));
+            foreach (var (render, generation, error) in sent)
+            {
+                if (error is not null)
+                {
+                    errors.Add(error);
+                    continue;
+                }
+                await UpdateTargetAsync(render.Cluster, generation, render.Commit, render.Bundle!);
+                rendered++;
             }
         }
 
@@ -131,6 +140,46 @@ internal sealed partial class ApplicationGrain
         }
         await AggregateAsync();
         await state.WriteStateAsync();
+    }
+
+    /// <summary>How many cluster grains are told about a new bundle at once.</summary>
+    private const int DesiredBatchSize = 64;
+
+    /// <summary>One cluster's render: the bundle to send, or why nothing is sent.</summary>
+    private sealed record TargetRender(string Cluster, string Commit, RenderedBundle? Bundle, string? Error);
+
+    private async Task<TargetRender> RenderTargetAsync(ApplicationSpecModel spec, RepositorySpec repositorySpec, ProjectModel project,
+        string cluster, IReadOnlyDictionary<string, string> labels, string commit)
+    {
+        var targetCommit = RevisionFor(spec, cluster, commit);
+        try
+        {
+            var request = new RenderRequest(repositorySpec, targetCommit, spec.Path, spec.Renderer, spec.Include, spec.Exclude,
+                new ClusterParameters(cluster, labels), spec.Parameters?.ToRenderParameters());
+            var bundle = await renderer.RenderAsync(request, CancellationToken.None);
+            // A bundle that breaks its project never leaves: the cluster keeps its last good state.
+            return ProjectPolicy.CheckManifests(project, bundle.ManifestsJson, spec.Namespace, cluster, labels) is { } violation
+                ? new TargetRender(cluster, targetCommit, null, $"cluster {cluster}: {violation}; nothing of commit {targetCommit} was sent")
+                : new TargetRender(cluster, targetCommit, bundle, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new TargetRender(cluster, targetCommit, null, ex is SourceException ? ex.Message : $"cluster {cluster}: {ex.Message}");
+        }
+    }
+
+    private async Task<(TargetRender Render, long Generation, string? Error)> SendDesiredAsync(ApplicationSpecModel spec, TargetRender render)
+    {
+        try
+        {
+            var generation = await GrainFactory.GetGrain<IClusterGrain>(render.Cluster)
+                .SetDesiredAsync(new DesiredSpec(Name, render.Commit, render.Bundle!.Hash, spec.SyncPolicy, spec.Namespace));
+            return (render, generation, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (render, 0, $"cluster {render.Cluster}: {ex.Message}");
+        }
     }
 
     private async Task StoreBundleAsync(RenderedBundle bundle)

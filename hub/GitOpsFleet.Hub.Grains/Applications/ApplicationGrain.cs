@@ -60,10 +60,9 @@ internal sealed partial class ApplicationGrain(
         EnsureExists();
         await ReconcileAsync(fetch: true, commit: null, onlyCluster: null);
         var requestId = Guid.NewGuid().ToString("N");
-        foreach (var cluster in state.State.Targets.Keys)
-        {
-            await GrainFactory.GetGrain<IClusterGrain>(cluster).SendCommandAsync(Name, AgentCommandKind.Sync, requestId);
-        }
+        // Told concurrently: one cluster at a time added seconds at a thousand clusters.
+        await Task.WhenAll(state.State.Targets.Keys.ToList().Select(cluster =>
+            GrainFactory.GetGrain<IClusterGrain>(cluster).SendCommandAsync(Name, AgentCommandKind.Sync, requestId)));
         return ToInfo(includeResources: false);
     }
 
