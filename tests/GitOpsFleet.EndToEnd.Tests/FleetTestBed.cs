@@ -57,29 +57,8 @@ internal sealed class FleetTestBed : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _agents.CancelAsync();
-        try
-        {
-            await Task.WhenAll(_agentTasks).WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            // Agents end on cancellation.
-        }
-        foreach (var client in Clusters.Values)
-        {
-            client.Dispose();
-        }
-        _channel?.Dispose();
-        await Simulator.DisposeAsync();
-        await Hub.DisposeAsync();
+        await TestBedTeardown.WaitForAgentsAsync(_agentTasks);
+        await TestBedTeardown.DisposeFleetAsync(Clusters.Values, _channel, Simulator, Hub, _dataDirectory);
         _agents.Dispose();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite may still hold its file for a moment; temp is cleaned by the OS.
-        }
     }
 }

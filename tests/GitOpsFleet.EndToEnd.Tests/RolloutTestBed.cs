@@ -173,29 +173,8 @@ internal sealed class RolloutTestBed : IAsyncDisposable
         {
             await stop.CancelAsync();
         }
-        try
-        {
-            await Task.WhenAll(_agentTasks).WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            // Agents end on cancellation.
-        }
-        foreach (var client in Clusters.Values)
-        {
-            client.Dispose();
-        }
-        _channel?.Dispose();
-        await Simulator.DisposeAsync();
-        await Hub.DisposeAsync();
+        await TestBedTeardown.WaitForAgentsAsync(_agentTasks);
+        await TestBedTeardown.DisposeFleetAsync(Clusters.Values, _channel, Simulator, Hub, _dataDirectory);
         Git.Dispose();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite may still hold its file for a moment; temp is cleaned by the OS.
-        }
     }
 }
