@@ -8,7 +8,7 @@ internal static class DemoBanner
         var tokenFile = Path.Combine(demoDirectory, "admin-token");
         output.WriteLine();
         output.WriteLine("GitOpsFleet demo is running.");
-        output.WriteLine($"  HTTP (dashboard, JSON API, webhooks): {hub.HttpAddress}");
+        output.WriteLine($"  HTTP (JSON API /api/v1, webhooks):    {hub.HttpAddress}");
         output.WriteLine($"  gRPC (agents, fleet CLI):              {hub.GrpcAddress}");
         output.WriteLine($"  Admin token:                          {File.ReadAllText(tokenFile).Trim()}  (also in {tokenFile})");
         output.WriteLine($"  Git repository of the demo app:       {repositoryPath}");
