@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // Same namespace as the contracts so the hub needs one using.
 namespace GitOpsFleet.Sources;
 
-/// <summary>Registers <see cref="IGitSource"/> and <see cref="IManifestRenderer"/>.</summary>
+/// <summary>Registers <see cref="IGitSource"/>, <see cref="IGitDiff"/> and <see cref="IManifestRenderer"/>.</summary>
 public static class SourcesServiceCollectionExtensions
 {
     /// <summary>Adds the Git cache and the renderers as singletons; options are validated here, at start.</summary>
@@ -23,6 +23,7 @@ public static class SourcesServiceCollectionExtensions
             sp.GetRequiredService<SourcesOptions>(),
             LoggerOf<GitRepositoryCache>(sp)));
         services.TryAddSingleton<IGitSource>(sp => sp.GetRequiredService<GitRepositoryCache>());
+        services.TryAddSingleton<IGitDiff>(sp => sp.GetRequiredService<GitRepositoryCache>());
         services.TryAddSingleton(sp => new ManifestRenderer(
             sp.GetRequiredService<GitRepositoryCache>(),
             sp.GetRequiredService<SourcesOptions>(),
