@@ -77,4 +77,89 @@ public sealed class RolloutCommandsTests : IAsyncLifetime
         Assert.Contains("wave w1 failed on c1", text);
         Assert.Matches(@"c1\s+Failed\s+bbbbbbb", text);
     }
+
+    [Fact]
+    public async Task Status_Watch_PrintsEachChangeAndEndsWhenTheRolloutEnds()
+    {
+        _hub.Service.Rollouts = call => Rollout(call switch { 0 => "Progressing", 1 => "WaitingApproval", _ => "Succeeded" }, call);
+
+        var result = await _hub.RunAsync("rollout", "status", "web", "--watch");
+
+        Assert.Equal(0, result.ExitCode);
+        // Three answers, each printed as it came; the third (Succeeded) ends the watch without asking again.
+        Assert.Equal(3, _hub.Service.GetRolloutCalls);
+        var phases = System.Text.RegularExpressions.Regex.Matches(result.Stdout, @"aaaaaaa -> bbbbbbb  (\w+)").Select(m => m.Groups[1].Value);
+        Assert.Equal(["Progressing", "WaitingApproval", "Succeeded"], phases);
+        Assert.Contains("cluster-2", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Status_WithoutWatch_AsksOnce()
+    {
+        _hub.Service.Rollouts = call => Rollout("Progressing", call);
+
+        var result = await _hub.RunAsync("rollout", "status", "web");
+
+        Assert.Equal((0, 1), (result.ExitCode, _hub.Service.GetRolloutCalls));
+    }
+
+    [Fact]
+    public async Task Plan_PrintsFilesAndResourcesInTheirOwnSections()
+    {
+        _hub.Service.Plan = PlanWithChanges();
+
+        var result = await _hub.RunAsync("rollout", "plan", "web");
+
+        Assert.Equal(0, result.ExitCode);
+        var text = result.Stdout.Replace("\r\n", "\n");
+        Assert.Contains("Files (under the application's path):\n  M app/configmap.yaml\n  R app/old.yaml -> app/new.yaml\n", text);
+        Assert.Contains("Resources (rendered for the first cluster):\n  ~ ConfigMap web/web-config\n", text);
+        Assert.Matches(@"w1\s+c1\s+aaaaaaaa -> bbbbbbbb", text);
+    }
+
+    [Fact]
+    public async Task Plan_NoChangedFiles_SaysNone()
+    {
+        var plan = PlanWithChanges();
+        plan.ChangedFiles.Clear();
+        _hub.Service.Plan = plan;
+
+        var result = await _hub.RunAsync("rollout", "plan", "web");
+
+        Assert.Contains("Files (under the application's path):\n  (none)\n", result.Stdout.Replace("\r\n", "\n"));
+    }
+
+    [Fact]
+    public async Task Plan_JsonOutput_CarriesFilesAndResources()
+    {
+        _hub.Service.Plan = PlanWithChanges();
+
+        var result = await _hub.RunAsync("rollout", "plan", "web", "-o", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        Assert.Equal(["M app/configmap.yaml", "R app/old.yaml -> app/new.yaml"],
+            json.RootElement.GetProperty("changedFiles").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["~ ConfigMap web/web-config"], json.RootElement.GetProperty("changedResources").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    private static Rollout Rollout(string phase, int call)
+    {
+        var rollout = new Rollout { Application = "web", FromRevision = "aaaaaaaaaa", ToRevision = "bbbbbbbbbb", Phase = phase };
+        var wave = new RolloutWaveStatus { Name = "w1", Phase = "Progressing" };
+        wave.Clusters.Add(new RolloutCluster { Cluster = $"cluster-{call}", Phase = "Progressing" });
+        rollout.Waves.Add(wave);
+        return rollout;
+    }
+
+    private static RolloutPlan PlanWithChanges()
+    {
+        var plan = new RolloutPlan { Application = "web", FromRevision = "aaaaaaaaaa", ToRevision = "bbbbbbbbbb" };
+        var wave = new RolloutWaveStatus { Name = "w1" };
+        wave.Clusters.Add(new RolloutCluster { Cluster = "c1", Message = "aaaaaaaa -> bbbbbbbb" });
+        plan.Waves.Add(wave);
+        plan.ChangedFiles.Add(["M app/configmap.yaml", "R app/old.yaml -> app/new.yaml"]);
+        plan.ChangedResources.Add("~ ConfigMap web/web-config");
+        return plan;
+    }
 }

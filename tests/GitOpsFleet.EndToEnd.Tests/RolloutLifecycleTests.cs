@@ -130,7 +130,7 @@ public sealed class RolloutLifecycleTests
         Assert.EndsWith("web-config", change);
 
         var rollback = await bed.Fleet.RollbackApplicationAsync(new RollbackApplicationRequest { Name = RolloutTestBed.App, ToRevision = v1 }, bed.Auth);
-        Assert.Equal(("Progressing", v1, "api"), (rollback.Phase, rollback.ToRevision, rollback.Actor));
+        Assert.Equal(("Progressing", v1, "admin"), (rollback.Phase, rollback.ToRevision, rollback.Actor));
         await bed.WaitForRolloutAsync(r => r.ToRevision == v1 && r.Phase == "Succeeded", "the rollback rollout to finish");
         await bed.WaitForAllAtAsync(bed.Labels.Keys, v1);
         Assert.Equal("v1", await bed.LiveVersionAsync("c9"));

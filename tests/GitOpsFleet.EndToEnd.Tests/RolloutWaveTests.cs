@@ -141,7 +141,7 @@ public sealed class RolloutWaveTests
         Assert.All(bed.Wave(2), c => Assert.Equal(v1, RolloutTestBed.DesiredOf(app, c)));
 
         var promoted = await bed.Fleet.PromoteRolloutAsync(new RolloutActionRequest { Name = RolloutTestBed.App }, bed.Auth);
-        Assert.Contains(promoted.Events, e => e.Type == "RolloutPromoted" && e.Actor == "api");
+        Assert.Contains(promoted.Events, e => e.Type == "RolloutPromoted" && e.Actor == "admin");
         await bed.WaitForRolloutAsync(r => r.ToRevision == v2 && r.Phase == "Succeeded", "the rollout to finish after promote");
         await bed.WaitForAllAtAsync(bed.Labels.Keys, v2);
     }

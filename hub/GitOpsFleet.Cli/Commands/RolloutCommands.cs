@@ -11,9 +11,6 @@ namespace GitOpsFleet.Cli.Commands;
 /// </summary>
 internal static class RolloutCommands
 {
-    /// <summary>How often <c>status --watch</c> asks the hub.</summary>
-    internal static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(1);
-
     private static readonly HashSet<string> ActivePhases = new(StringComparer.Ordinal) { "Progressing", "Paused", "WaitingApproval" };
 
     public static Command Build(CliApp app)
@@ -63,7 +60,8 @@ internal static class RolloutCommands
                 {
                     return ExitCodes.Success;
                 }
-                await Task.Delay(WatchInterval, ct);
+                // The same pace as `fleet app wait` (1 s; tests shorten it).
+                await Task.Delay(ctx.Environment.WaitPollInterval, ct);
                 if (ctx.Printer.IsTable)
                 {
                     await ctx.Stdout.WriteLineAsync();
@@ -105,12 +103,37 @@ internal static class RolloutCommands
                     foreach (var cluster in wave.Clusters) table.Row(wave.Name, cluster.Cluster, cluster.Message);
                 }
                 table.WriteTo(w);
-                foreach (var file in result.ChangedFiles) w.WriteLine(file);
-                if (result.ChangedResources.Count > 0) w.WriteLine("Resources (rendered for the first cluster):");
-                foreach (var resource in result.ChangedResources) w.WriteLine("  " + resource);
+                WritePlanChanges(result, w);
             });
             return ExitCodes.Success;
         });
+    }
+
+    /// <summary>The changed files and the changed resources, each in its own section ("none" when a section is empty).</summary>
+    internal static void WritePlanChanges(RolloutPlan plan, TextWriter w)
+    {
+        if (plan.FromRevision == plan.ToRevision)
+        {
+            w.WriteLine("Nothing changes: every cluster is at this revision.");
+            return;
+        }
+        w.WriteLine();
+        w.WriteLine("Files (under the application's path):");
+        WriteSection(plan.ChangedFiles, w);
+        w.WriteLine();
+        w.WriteLine("Resources (rendered for the first cluster):");
+        WriteSection(plan.ChangedResources, w);
+    }
+
+    private static void WriteSection(IEnumerable<string> lines, TextWriter w)
+    {
+        var any = false;
+        foreach (var line in lines)
+        {
+            w.WriteLine("  " + line);
+            any = true;
+        }
+        if (!any) w.WriteLine("  (none)");
     }
 
     private static Command History(CliApp app)

@@ -17,9 +17,9 @@ internal sealed partial class RolloutGrain
         if (state.State.Current is { } running && RolloutPhases.IsActive(running.Phase))
         {
             // A newer commit starts over from the first wave; clusters the old one moved stay until their wave comes.
-            await FinishAsync(running, RolloutPhases.Superseded, RolloutEventTypes.Superseded, "hub", $"superseded by {Short(commit)}");
+            await FinishAsync(running, RolloutPhases.Superseded, RolloutEventTypes.Superseded, RolloutActors.Git(commit), $"superseded by {Short(commit)}");
         }
-        await StartAsync(app, commit, "hub", $"new commit {Short(commit)} (from {Short(baseline)})", baseline);
+        await StartAsync(app, commit, RolloutActors.Git(commit), $"new commit {Short(commit)} (from {Short(baseline)})", baseline);
     }
 
     private async Task<RolloutRecord> StartAsync(ApplicationInfo app, string commit, string actor, string reason, string? baseline = null)
@@ -126,7 +126,7 @@ internal sealed partial class RolloutGrain
         var app = await App.GetAsync(includeResources: false);
         if (app is null)
         {
-            await FinishAsync(rollout, RolloutPhases.Aborted, RolloutEventTypes.Aborted, "hub", $"application {Name} was deleted");
+            await FinishAsync(rollout, RolloutPhases.Aborted, RolloutEventTypes.Aborted, RolloutActors.System, $"application {Name} was deleted");
             return true;
         }
         var strategy = rollout.Strategy ?? app.Spec.Rollout ?? new RolloutStrategyModel([], "", 0, 0, "");
@@ -137,12 +137,12 @@ internal sealed partial class RolloutGrain
             if (wave.RequireApproval && !wave.Approved)
             {
                 SetWavePhase(wave, RolloutPhases.WaitingApproval);
-                await SetPhaseAsync(rollout, RolloutPhases.WaitingApproval, RolloutEventTypes.WaitingApproval, "hub",
+                await SetPhaseAsync(rollout, RolloutPhases.WaitingApproval, RolloutEventTypes.WaitingApproval, RolloutActors.System,
                     $"wave {wave.Name} waits for `fleet rollout promote {Name}`");
                 return true;
             }
             SetWavePhase(wave, RolloutPhases.Progressing);
-            await RecordAsync(rollout, RolloutEventTypes.WaveStarted, "hub",
+            await RecordAsync(rollout, RolloutEventTypes.WaveStarted, RolloutActors.System,
                 $"wave {wave.Name} started: {string.Join(", ", wave.Clusters.Select(c => c.Cluster))}");
             changed = true;
         }
@@ -176,7 +176,7 @@ internal sealed partial class RolloutGrain
         }
         if (Now - wave.BakeStartedUnixMs >= wave.BakeSeconds * 1000L)
         {
-            await PassWaveAsync(rollout, wave, "hub", promoted: false);
+            await PassWaveAsync(rollout, wave, RolloutActors.System, promoted: false);
             return true;
         }
         return changed;
@@ -260,7 +260,7 @@ internal sealed partial class RolloutGrain
                 SetClusterPhase(cluster, RolloutPhases.Succeeded, "joined after its wave passed; moved at once");
             }
         }
-        await RecordAsync(rollout, RolloutEventTypes.ClusterJoined, "hub", $"{string.Join(", ", joined)} joined mid-rollout");
+        await RecordAsync(rollout, RolloutEventTypes.ClusterJoined, RolloutActors.System, $"{string.Join(", ", joined)} joined mid-rollout");
         return true;
     }
 
@@ -317,15 +317,15 @@ internal sealed partial class RolloutGrain
     {
         SetWavePhase(wave, RolloutPhases.Failed);
         var reason = $"wave {wave.Name} failed on {string.Join(", ", failed.Select(c => $"{c.Cluster} ({c.Message})"))}";
-        await RecordAsync(rollout, RolloutEventTypes.WaveFailed, "hub", reason);
+        await RecordAsync(rollout, RolloutEventTypes.WaveFailed, RolloutActors.System, reason);
         if (strategy.RollsBack)
         {
             await ReturnMovedClustersAsync(rollout);
-            await FinishAsync(rollout, RolloutPhases.RolledBack, RolloutEventTypes.RolledBack, "hub",
+            await FinishAsync(rollout, RolloutPhases.RolledBack, RolloutEventTypes.RolledBack, RolloutActors.System,
                 $"{reason}; moved clusters return to {Short(rollout.FromRevision)}");
             return;
         }
-        await SetPhaseAsync(rollout, RolloutPhases.Paused, RolloutEventTypes.Paused, "hub", reason);
+        await SetPhaseAsync(rollout, RolloutPhases.Paused, RolloutEventTypes.Paused, RolloutActors.System, reason);
     }
 
     /// <summary>Every cluster this rollout moved goes back to the baseline (the revision before it).</summary>

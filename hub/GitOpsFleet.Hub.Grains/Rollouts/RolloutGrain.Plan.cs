@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GitOpsFleet.Sources;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GitOpsFleet.Hub.Grains;
 
@@ -27,24 +28,60 @@ internal sealed partial class RolloutGrain
         }
         var from = app.Targets.Select(t => t.DesiredRevision).FirstOrDefault(r => r != to) ?? to;
         var first = waves.SelectMany(w => w.Clusters).FirstOrDefault()?.Cluster;
-        var (resources, error) = first is null || from == to ? ([], "") : await DiffResourcesAsync(app.Spec, first, from, to);
-        return new RolloutPlanInfo(Name, from, to, waves, [], resources, error);
+        if (first is null || from == to || from.Length == 0)
+        {
+            return new RolloutPlanInfo(Name, from, to, waves, [], [], "");
+        }
+        var (repositorySpec, renderFor) = await PlanInputsAsync(app.Spec, first);
+        var (files, filesError) = await DiffFilesAsync(app.Spec, repositorySpec, renderFor, from, to);
+        var (resources, resourcesError) = await DiffResourcesAsync(app.Spec, repositorySpec, renderFor, from, to);
+        return new RolloutPlanInfo(Name, from, to, waves, files, resources, string.Join("; ", new[] { filesError, resourcesError }.Where(e => e.Length > 0)));
     }
 
-    /// <summary>Renders both revisions for one cluster and lists added (+), removed (-) and changed (~) resources.</summary>
-    private async Task<(IReadOnlyList<string> Changes, string Error)> DiffResourcesAsync(ApplicationSpecModel spec, string cluster, string from, string to)
+    /// <summary>The repository (with its credentials) and the labels of the cluster the plan renders for.</summary>
+    private async Task<(RepositorySpec Repository, ClusterParameters Cluster)> PlanInputsAsync(ApplicationSpecModel spec, string cluster)
+    {
+        var repository = await GrainFactory.GetGrain<IRepositoryGrain>(spec.Repository).GetAsync()
+            ?? throw HubException.NotFound($"repository {spec.Repository}");
+        var repositorySpec = new RepositorySpec(repository.Name, repository.Url,
+            repository.Username.Length > 0 ? repository.Username : null, repository.Password.Length > 0 ? repository.Password : null);
+        var labels = (await GrainFactory.Index(IndexKeys.Clusters).ListAsync()).GetValueOrDefault(cluster) ?? new Dictionary<string, string>();
+        return (repositorySpec, new ClusterParameters(cluster, labels));
+    }
+
+    /// <summary>Files added (A), modified (M), deleted (D) or renamed (R) under the application's path between the revisions.</summary>
+    private async Task<(IReadOnlyList<string> Changes, string Error)> DiffFilesAsync(ApplicationSpecModel spec, RepositorySpec repository,
+        ClusterParameters cluster, string from, string to)
+    {
+        // Resolved per call: hosts that register no diff (some tests) still plan resources.
+        if (ServiceProvider.GetService<IGitDiff>() is not { } diff)
+        {
+            return ([], "");
+        }
+        try
+        {
+            var changes = await diff.DiffAsync(repository, from, to, spec.Path, cluster, CancellationToken.None);
+            return (changes.Select(c => c.ToString()).ToList(), "");
+        }
+        catch (SourceException ex)
+        {
+            return ([], $"could not list the changed files: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Renders both revisions for one cluster, with the application's parameters (Helm values, Jsonnet TLAs, cluster
+    /// placeholders) exactly as its targets get them, and lists added (+), removed (-) and changed (~) resources.
+    /// </summary>
+    private async Task<(IReadOnlyList<string> Changes, string Error)> DiffResourcesAsync(ApplicationSpecModel spec, RepositorySpec repositorySpec,
+        ClusterParameters cluster, string from, string to)
     {
         try
         {
-            var repository = await GrainFactory.GetGrain<IRepositoryGrain>(spec.Repository).GetAsync()
-                ?? throw HubException.NotFound($"repository {spec.Repository}");
-            var repositorySpec = new RepositorySpec(repository.Name, repository.Url,
-                repository.Username.Length > 0 ? repository.Username : null, repository.Password.Length > 0 ? repository.Password : null);
-            var labels = (await GrainFactory.Index(IndexKeys.Clusters).ListAsync()).GetValueOrDefault(cluster) ?? new Dictionary<string, string>();
             async Task<Dictionary<string, string>> RenderAsync(string commit)
             {
                 var bundle = await renderer.RenderAsync(new RenderRequest(repositorySpec, commit, spec.Path, spec.Renderer, spec.Include, spec.Exclude,
-                    new ClusterParameters(cluster, labels), spec.Parameters?.ToRenderParameters()), CancellationToken.None);
+                    cluster, spec.Parameters?.ToRenderParameters()), CancellationToken.None);
                 var byKey = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var json in bundle.ManifestsJson)
                 {
@@ -65,7 +102,7 @@ internal sealed partial class RolloutGrain
         }
         catch (Exception ex) when (ex is SourceException or HubException)
         {
-            return ([], ex.Message);
+            return ([], $"could not render both revisions: {ex.Message}");
         }
     }
 }

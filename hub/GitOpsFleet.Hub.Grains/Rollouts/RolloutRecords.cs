@@ -37,6 +37,16 @@ public static class RolloutEventTypes
     public const string ClusterJoined = "RolloutClusterJoined";
 }
 
+/// <summary>Actors the hub itself names in rollout events (API callers are named by their token).</summary>
+public static class RolloutActors
+{
+    /// <summary>The rollout engine: a gate passed, a deadline ran out, an automatic rollback.</summary>
+    public const string System = "system";
+
+    /// <summary>A rollout started by a new commit on the application's branch.</summary>
+    public static string Git(string commit) => $"git:{(commit.Length > 8 ? commit[..8] : commit)}";
+}
+
 /// <summary>Something that happened to a rollout: when, who, why.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RolloutEventRecord(long UnixMs, string Type, string Actor, string Reason);

@@ -7,9 +7,6 @@ namespace GitOpsFleet.Hub.Grpc;
 // Rollouts: status, control (pause, resume, promote, abort), plan, history and rollback.
 internal sealed partial class FleetServiceImpl
 {
-    /// <summary>Who the rollout events name for API calls (tokens carry no user name yet).</summary>
-    private const string ApiActor = "api";
-
     public override async Task<Rollout> GetRollout(RolloutRequest request, ServerCallContext context)
     {
         RequireDnsLabel(request.Name, "name");
@@ -20,16 +17,16 @@ internal sealed partial class FleetServiceImpl
     }
 
     public override Task<Rollout> PauseRollout(RolloutActionRequest request, ServerCallContext context) =>
-        RolloutActionAsync(request, (rollout, reason) => rollout.PauseAsync(ApiActor, reason));
+        RolloutActionAsync(request, (rollout, reason) => rollout.PauseAsync(RolloutActor.Of(context), reason));
 
     public override Task<Rollout> ResumeRollout(RolloutActionRequest request, ServerCallContext context) =>
-        RolloutActionAsync(request, (rollout, reason) => rollout.ResumeAsync(ApiActor, reason));
+        RolloutActionAsync(request, (rollout, reason) => rollout.ResumeAsync(RolloutActor.Of(context), reason));
 
     public override Task<Rollout> PromoteRollout(RolloutActionRequest request, ServerCallContext context) =>
-        RolloutActionAsync(request, (rollout, reason) => rollout.PromoteAsync(ApiActor, reason));
+        RolloutActionAsync(request, (rollout, reason) => rollout.PromoteAsync(RolloutActor.Of(context), reason));
 
     public override Task<Rollout> AbortRollout(RolloutActionRequest request, ServerCallContext context) =>
-        RolloutActionAsync(request, (rollout, reason) => rollout.AbortAsync(ApiActor, reason));
+        RolloutActionAsync(request, (rollout, reason) => rollout.AbortAsync(RolloutActor.Of(context), reason));
 
     public override async Task<RolloutPlan> PlanRollout(PlanRolloutRequest request, ServerCallContext context)
     {
@@ -41,7 +38,7 @@ internal sealed partial class FleetServiceImpl
         reply.ChangedResources.AddRange(plan.ChangedResources);
         if (plan.Error.Length > 0)
         {
-            reply.ChangedResources.Add($"! could not render both revisions: {plan.Error}");
+            reply.ChangedResources.Add($"! {plan.Error}");
         }
         return reply;
     }
@@ -59,7 +56,7 @@ internal sealed partial class FleetServiceImpl
     {
         RequireDnsLabel(request.Name, "name");
         Require(request.ToRevision, "to_revision");
-        var record = await grains.GetGrain<IRolloutGrain>(request.Name).RollbackAsync(request.ToRevision, request.AllAtOnce, ApiActor);
+        var record = await grains.GetGrain<IRolloutGrain>(request.Name).RollbackAsync(request.ToRevision, request.AllAtOnce, RolloutActor.Of(context));
         return record.ToProto(request.Name);
     }
 

@@ -6,11 +6,14 @@ namespace GitOpsFleet.Hub.Hosting;
 /// <summary>Work done once the silo is up: the first admin token, and waking repositories so they poll.</summary>
 internal static partial class HubStartup
 {
+    /// <summary>The description of the admin token made on first start; rollout history names it "admin".</summary>
+    internal const string InitialAdminDescription = "created on first start";
+
     /// <summary>Creates the admin token when none exists; returns it (shown once) or null.</summary>
     public static async Task<string?> EnsureAdminTokenAsync(IGrainFactory grains, string? adminTokenFile, CancellationToken cancellationToken)
     {
         var token = $"gfa_{Secrets.NewSecret()}";
-        var record = new ApiTokenRecord(Secrets.NewId(), Secrets.Hash(token), ApiRoles.Admin, "created on first start",
+        var record = new ApiTokenRecord(Secrets.NewId(), Secrets.Hash(token), ApiRoles.Admin, InitialAdminDescription,
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         if (!await grains.ApiTokens().EnsureInitialAdminAsync(record))
         {

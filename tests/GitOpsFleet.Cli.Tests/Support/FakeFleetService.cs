@@ -5,7 +5,7 @@ using GitOpsFleet.Protos.Fleet;
 namespace GitOpsFleet.Cli.Tests.Support;
 
 /// <summary>A FleetService that answers from canned data and records what it was sent.</summary>
-internal sealed class FakeFleetService : FleetService.FleetServiceBase
+internal sealed partial class FakeFleetService : FleetService.FleetServiceBase
 {
     public ConcurrentQueue<string> Authorizations { get; } = new();
 
