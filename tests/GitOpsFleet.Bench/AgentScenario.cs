@@ -13,12 +13,17 @@ namespace GitOpsFleet.Bench;
 /// VmRSS after settling idle, split as the kernel sees it (anonymous: GC heap and runtime; file:
 /// mapped assemblies and native libraries; shmem: the runtime's W^X double mapping of JIT code).
 /// Options: --resources M (200), --runs R (3), --settle-s S (20), --agent-env K=V (repeatable:
-/// runtime knobs for the agent process, to measure what they would save).
+/// runtime knobs for the agent process, to measure what they would save), --agent-binary PATH (the
+/// Native AOT agent; default <see cref="DefaultAotBinary"/> when it has been published), --jit-only.
+/// With an AOT agent each run measures the JIT agent and then the AOT agent, so both see the same machine.
 /// </summary>
 internal static class AgentScenario
 {
     private sealed record AgentRun(double ApplyMs, double ReapplyMs, int ObjectsRewritten, double IdleRssMb, double PeakRssMb,
         double RssAnonMb = 0, double RssFileMb = 0, double RssShmemMb = 0, List<KeyValuePair<string, long>>? TopMappingsKb = null);
+
+    /// <summary>Where the documented publish leaves the lean agent (docs/benchmarks.md, agent/GitOpsFleet.Agent/README.md).</summary>
+    public const string DefaultAotBinary = "artifacts/agent-aot/publish/GitOpsFleet.Agent/release_linux-x64/gitopsfleet-agent";
 
     public static async Task<int> RunAsync(string[] arguments)
     {
@@ -27,26 +32,66 @@ internal static class AgentScenario
         var runs = args.Int("--runs", 3);
         var settle = TimeSpan.FromSeconds(args.Int("--settle-s", 20));
         var environment = args.Pairs("--agent-env");
-        var results = new List<AgentRun>();
+        var aotBinary = AotBinary(args);
+        var variants = aotBinary is null ? new[] { "jit" } : ["jit", "aot"];
+        var results = variants.ToDictionary(v => v, _ => new List<AgentRun>());
         for (var run = 1; run <= runs; run++)
         {
-            var result = await RunOnceAsync(resources, settle, environment, CancellationToken.None);
-            Console.WriteLine(FormattableString.Invariant(
-                $"  agent run {run}: apply {result.ApplyMs:F0} ms, re-apply unchanged {result.ReapplyMs:F0} ms ({result.ObjectsRewritten} objects rewritten), idle RSS {result.IdleRssMb:F1} MB (anon {result.RssAnonMb:F1}, file {result.RssFileMb:F1}, shmem {result.RssShmemMb:F1}), peak {result.PeakRssMb:F1} MB"));
-            results.Add(result);
+            foreach (var variant in variants)
+            {
+                var result = await RunOnceAsync(resources, settle, environment, variant == "aot" ? aotBinary : null, CancellationToken.None);
+                Console.WriteLine(FormattableString.Invariant(
+                    $"  agent ({variant}) run {run}: apply {result.ApplyMs:F0} ms, re-apply unchanged {result.ReapplyMs:F0} ms ({result.ObjectsRewritten} objects rewritten), idle RSS {result.IdleRssMb:F1} MB (anon {result.RssAnonMb:F1}, file {result.RssFileMb:F1}, shmem {result.RssShmemMb:F1}), peak {result.PeakRssMb:F1} MB"));
+                results[variant].Add(result);
+            }
         }
-        var median = new AgentRun(
-            BenchStats.Median(results.Select(r => r.ApplyMs)), BenchStats.Median(results.Select(r => r.ReapplyMs)),
-            (int)BenchStats.Median(results.Select(r => (double)r.ObjectsRewritten)),
-            BenchStats.Median(results.Select(r => r.IdleRssMb)), BenchStats.Median(results.Select(r => r.PeakRssMb)),
-            BenchStats.Median(results.Select(r => r.RssAnonMb)), BenchStats.Median(results.Select(r => r.RssFileMb)), BenchStats.Median(results.Select(r => r.RssShmemMb)));
-        Console.WriteLine(FormattableString.Invariant(
-            $"agent, {resources} resources, median of {runs}: apply {median.ApplyMs:F0} ms, re-apply {median.ReapplyMs:F0} ms, idle RSS {median.IdleRssMb:F1} MB (anon {median.RssAnonMb:F1}, file {median.RssFileMb:F1}, shmem {median.RssShmemMb:F1}; goal 30 MB), peak {median.PeakRssMb:F1} MB"));
-        await BenchOutput.WriteAsync(args.OutDirectory, "agent", new { resources, settleSeconds = settle.TotalSeconds, agentEnvironment = environment, runs = results, median }, CancellationToken.None);
+        var medians = results.ToDictionary(r => r.Key, r => Median(r.Value));
+        foreach (var (variant, median) in medians)
+        {
+            Console.WriteLine(FormattableString.Invariant(
+                $"agent ({variant}), {resources} resources, median of {runs}: apply {median.ApplyMs:F0} ms, re-apply {median.ReapplyMs:F0} ms, idle RSS {median.IdleRssMb:F1} MB (anon {median.RssAnonMb:F1}, file {median.RssFileMb:F1}, shmem {median.RssShmemMb:F1}; goal 30 MB), peak {median.PeakRssMb:F1} MB"));
+        }
+        await BenchOutput.WriteAsync(args.OutDirectory, "agent", new
+        {
+            resources,
+            settleSeconds = settle.TotalSeconds,
+            agentEnvironment = environment,
+            runs = results["jit"],
+            median = medians["jit"],
+            aot = aotBinary is null ? null : new { binary = aotBinary, runs = results["aot"], median = medians["aot"] },
+        }, CancellationToken.None);
         return 0;
     }
 
-    private static async Task<AgentRun> RunOnceAsync(int resources, TimeSpan settle, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    /// <summary>--agent-binary PATH, else the default publish path when it exists; null with --jit-only or when there is none.</summary>
+    private static string? AotBinary(BenchArgs args)
+    {
+        if (args.Flag("--jit-only"))
+        {
+            return null;
+        }
+        var given = args.Text("--agent-binary", "");
+        if (given.Length > 0)
+        {
+            return File.Exists(given) ? Path.GetFullPath(given) : throw new FileNotFoundException($"--agent-binary {given} does not exist", given);
+        }
+        var published = Path.Combine(ChildProcess.RepositoryRoot(), DefaultAotBinary);
+        if (File.Exists(published))
+        {
+            return published;
+        }
+        Console.WriteLine($"  (no Native AOT agent at {DefaultAotBinary}: measuring the JIT agent only)");
+        return null;
+    }
+
+    private static AgentRun Median(List<AgentRun> runs) => new(
+        BenchStats.Median(runs.Select(r => r.ApplyMs)), BenchStats.Median(runs.Select(r => r.ReapplyMs)),
+        (int)BenchStats.Median(runs.Select(r => (double)r.ObjectsRewritten)),
+        BenchStats.Median(runs.Select(r => r.IdleRssMb)), BenchStats.Median(runs.Select(r => r.PeakRssMb)),
+        BenchStats.Median(runs.Select(r => r.RssAnonMb)), BenchStats.Median(runs.Select(r => r.RssFileMb)), BenchStats.Median(runs.Select(r => r.RssShmemMb)));
+
+    /// <summary>One run of the JIT agent (<paramref name="aotBinary"/> null) or of the native one.</summary>
+    private static async Task<AgentRun> RunOnceAsync(int resources, TimeSpan settle, IReadOnlyDictionary<string, string> environment, string? aotBinary, CancellationToken ct)
     {
         using var git = BenchGitRepository.Create();
         var commit = BenchManifests.CommitVersion(git, resources, BenchManifests.Version(0));
@@ -55,8 +100,10 @@ internal static class AgentScenario
         var cluster = await fleet.Simulator.AddClusterAsync("agent-bench", ct);
         var kubeconfig = cluster.WriteKubeconfig(Path.Combine(Path.GetTempPath(), "gitopsfleet-bench-" + Guid.NewGuid().ToString("N")[..12] + ".kubeconfig"));
         var token = await hub.Api.CreateJoinTokenAsync(ct);
-        using var agent = ChildProcess.Start("agent/GitOpsFleet.Agent", "gitopsfleet-agent.dll",
-            ["--hub", hub.Host.GrpcAddress.ToString(), "--join-token", token, "--cluster-name", "agent-bench", "--kubeconfig", kubeconfig], environment);
+        string[] agentArgs = ["--hub", hub.Host.GrpcAddress.ToString(), "--join-token", token, "--cluster-name", "agent-bench", "--kubeconfig", kubeconfig];
+        using var agent = aotBinary is null
+            ? ChildProcess.Start("agent/GitOpsFleet.Agent", "gitopsfleet-agent.dll", agentArgs, environment)
+            : ChildProcess.StartExecutable(aotBinary, agentArgs, environment);
         using var kube = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         try
         {

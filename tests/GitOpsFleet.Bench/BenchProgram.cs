@@ -10,6 +10,9 @@ public static class BenchProgram
         ["floor"] = FloorScenario.RunAsync,
         ["idle"] = IdleScenario.RunAsync,
         ["agent"] = AgentScenario.RunAsync,
+        ["waves"] = WavesScenario.RunAsync,
+        ["hold"] = HoldScenario.RunAsync,
+        ["reconnect"] = ReconnectScenario.RunAsync,
     };
 
     // --quick: every scenario at a size that finishes in under two minutes together.
@@ -18,6 +21,9 @@ public static class BenchProgram
         ("fanout", ["--clusters", "20", "--runs", "3"]),
         ("idle", ["--clusters", "50", "--runs", "1", "--settle-s", "5"]),
         ("agent", ["--resources", "50", "--runs", "1", "--settle-s", "5"]),
+        ("waves", ["--clusters", "20", "--runs", "1"]),
+        ("hold", ["--steps", "20,50", "--settle-s", "2", "--probe-every", "10"]),
+        ("reconnect", ["--clusters", "20", "--runs", "1", "--settle-s", "2"]),
     ];
 
     public static async Task<int> RunAsync(string[] args)

@@ -24,8 +24,22 @@ internal sealed class ChildProcess : IDisposable
         {
             throw new FileNotFoundException($"{path} is missing; build it first: dotnet build -c {BuildConfiguration()} {projectDirectory}", path);
         }
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(path);
+        return Launch("dotnet", [path, .. arguments], environment);
+    }
+
+    /// <summary>Starts a native program (a Native AOT publish, say) with args.</summary>
+    public static ChildProcess StartExecutable(string path, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path} is missing; publish it first", path);
+        }
+        return Launch(path, arguments, environment);
+    }
+
+    private static ChildProcess Launch(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -129,7 +143,8 @@ internal sealed class ChildProcess : IDisposable
         return BenchStats.Median(values);
     }
 
-    public void Dispose()
+    /// <summary>Kills the child (SIGKILL: no shutdown, as a crash or an OOM kill would) and waits until it is gone.</summary>
+    public void Kill()
     {
         try
         {
@@ -143,13 +158,18 @@ internal sealed class ChildProcess : IDisposable
         {
             // Already gone.
         }
+    }
+
+    public void Dispose()
+    {
+        Kill();
         _process.Dispose();
     }
 
     private static string BuildConfiguration() =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -27,8 +27,19 @@ internal sealed class HubApi : IDisposable
         (await Fleet.CreateJoinTokenAsync(new CreateJoinTokenRequest { Reusable = true, TtlSeconds = 24 * 3600 }, Auth, cancellationToken: cancellationToken)).Token;
 
     /// <summary>Adds the repository with a one-hour poll, so only SyncApplication (the bench's trigger) fetches.</summary>
-    public async Task CreateApplicationAsync(string name, string repositoryPath, CancellationToken cancellationToken)
+    public Task CreateApplicationAsync(string name, string repositoryPath, CancellationToken cancellationToken) =>
+        CreateApplicationAsync(name, repositoryPath, null, cancellationToken);
+
+    /// <summary>As above; <paramref name="configure"/> changes the spec before it is sent (cluster selector, rollout waves).</summary>
+    public async Task CreateApplicationAsync(string name, string repositoryPath, Action<ApplicationSpec>? configure, CancellationToken cancellationToken)
     {
+        var spec = new ApplicationSpec
+        {
+            Source = new ApplicationSource { Repo = name + "-repo", Path = "app", Revision = "main" },
+            Destination = new ApplicationDestination { Namespace = "bench" },
+            SyncPolicy = new SyncPolicy { Automated = true, Prune = true },
+        };
+        configure?.Invoke(spec);
         await Fleet.AddRepositoryAsync(new AddRepositoryRequest
         {
             Repository = new Repository { Name = name + "-repo", Url = repositoryPath, PollIntervalSeconds = 3600 },
@@ -36,22 +47,17 @@ internal sealed class HubApi : IDisposable
         }, Auth, cancellationToken: cancellationToken);
         await Fleet.CreateApplicationAsync(new CreateApplicationRequest
         {
-            Application = new Application
-            {
-                Name = name,
-                Spec = new ApplicationSpec
-                {
-                    Source = new ApplicationSource { Repo = name + "-repo", Path = "app", Revision = "main" },
-                    Destination = new ApplicationDestination { Namespace = "bench" },
-                    SyncPolicy = new SyncPolicy { Automated = true, Prune = true },
-                },
-            },
+            Application = new Application { Name = name, Spec = spec },
             Upsert = true,
         }, Auth, cancellationToken: cancellationToken);
     }
 
     public async Task<int> ConnectedClustersAsync(CancellationToken cancellationToken) =>
-        (await Fleet.ListClustersAsync(new ListClustersRequest(), Auth, cancellationToken: cancellationToken)).Clusters.Count(c => c.Connected);
+        (await ClustersAsync(cancellationToken)).Count(c => c.Connected);
+
+    /// <summary>Every registered cluster as ListClusters reports it (connected, last_seen_unix_ms).</summary>
+    public async Task<IReadOnlyList<Cluster>> ClustersAsync(CancellationToken cancellationToken) =>
+        (await Fleet.ListClustersAsync(new ListClustersRequest(), Auth, cancellationToken: cancellationToken)).Clusters;
 
     public async Task WaitForConnectedAsync(int expected, TimeSpan deadline, CancellationToken cancellationToken)
     {

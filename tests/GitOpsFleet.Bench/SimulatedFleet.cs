@@ -1,6 +1,7 @@
 using GitOpsFleet.Agent;
 using GitOpsFleet.KubeSim;
 using k8s;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GitOpsFleet.Bench;
@@ -49,18 +50,29 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         new(await SimulatedClusterHost.StartAsync(new SimulatedClusterHostOptions { Port = 0, ControllerDelay = controllerDelay }, cancellationToken));
 
     /// <summary>Adds <paramref name="count"/> clusters named PREFIX-00000... and starts one agent for each.</summary>
-    public async Task AddAgentsAsync(Uri hubGrpc, string joinToken, string prefix, int count, CancellationToken cancellationToken)
+    public Task AddAgentsAsync(Uri hubGrpc, string joinToken, string prefix, int count, CancellationToken cancellationToken) =>
+        AddAgentsAsync(hubGrpc, joinToken, prefix, count, null, null, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="labels"/> gives the labels an agent asks for at registration, by the cluster's
+    /// index in the fleet; <paramref name="loggerFactory"/> sees the agents' logs (default: none).
+    /// </summary>
+    public async Task AddAgentsAsync(Uri hubGrpc, string joinToken, string prefix, int count,
+        Func<int, IDictionary<string, string>>? labels, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
         for (var i = 0; i < count; i++)
         {
-            var name = $"{prefix}-{_clients.Count:D5}";
+            var index = _clients.Count;
+            var name = $"{prefix}-{index:D5}";
             var cluster = await Simulator.AddClusterAsync(name, cancellationToken);
             var kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = cluster.Server.ToString() });
             _clients.Add(kubernetes);
-            var runner = new AgentRunner(
-                new AgentOptions { HubUrl = hubGrpc.ToString(), JoinToken = joinToken, ClusterName = name },
-                kubernetes,
-                NullLoggerFactory.Instance);
+            var options = new AgentOptions { HubUrl = hubGrpc.ToString(), JoinToken = joinToken, ClusterName = name };
+            if (labels is not null)
+            {
+                options.Labels = labels(index);
+            }
+            var runner = new AgentRunner(options, kubernetes, loggerFactory ?? NullLoggerFactory.Instance);
             _agentTasks.Add(Task.Run(() => runner.RunAsync(_agents.Token), CancellationToken.None));
         }
     }

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using GitOpsFleet.Protos.Fleet;
+
+namespace GitOpsFleet.Bench;
+
+/// <summary>
+/// hold: how many idle connected clusters one hub process holds. The hub is the real program (a child
+/// process, so its memory and CPU are its own); the agents and simulated clusters run in this process.
+/// The fleet steps up (--steps, default 1000,2000,5000,10000) on the same hub; at each step, after the new
+/// agents are connected and S seconds of settling, the bench measures:
+/// - heartbeat lag: now minus each connected cluster's last_seen_unix_ms (ListClusters), read 4 times over
+///   one heartbeat period (15 s); agents heartbeat every 15 s, so a hub that keeps up shows under 15 s;
+/// - a status round trip: a small application (2 ConfigMaps) goes to the probe clusters (label probe=yes,
+///   every --probe-every'th, at least 1); a new commit plus SyncApplication, until every probe is Synced and
+///   Healthy at it (the hub's updated_unix_ms);
+/// - the ListClusters call itself, hub resident memory and CPU, this process's memory, the machine's.
+/// A step FALLS BEHIND when a connect does not finish in time, a cluster shows disconnected, the heartbeat lag
+/// p99 exceeds --lag-limit-s (20: a heartbeat 5 s late), or the round trip p99 exceeds --probe-limit-s (5).
+/// The run stops there, or before a step when the machine has less than --min-free-gb (4) available.
+/// </summary>
+internal static class HoldScenario
+{
+    private sealed record HoldStep(int Clusters, double ConnectSeconds, int Disconnected, LatencySummary HeartbeatLagMs, LatencySummary ProbeRoundTripMs,
+        double ListClustersMs, double HubRssMb, double HubPerClusterKb, double HubCpuPercent, double BenchRssMb, double MachineAvailableGb, string? FellBehind);
+
+    public static async Task<int> RunAsync(string[] arguments)
+    {
+        var args = new BenchArgs(arguments);
+        var steps = args.Text("--steps", "1000,2000,5000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var settle = TimeSpan.FromSeconds(args.Int("--settle-s", 20));
+        var probeEvery = args.Int("--probe-every", 100);
+        var lagLimitMs = args.Int("--lag-limit-s", 20) * 1000.0;
+        var probeLimitMs = args.Int("--probe-limit-s", 5) * 1000.0;
+        var minFreeGb = args.Int("--min-free-gb", 4);
+        var environment = args.Pairs("--hub-env");
+        var ct = CancellationToken.None;
+
+        using var git = BenchGitRepository.Create();
+        var version = 0;
+        var commit = BenchManifests.CommitVersion(git, 2, BenchManifests.Version(version), workloads: false);
+        var results = new List<HoldStep>();
+        using var hub = await HubProcess.StartAsync(environment, ct);
+        var token = await hub.Api.CreateJoinTokenAsync(ct);
+        await hub.Api.ConnectedClustersAsync(ct);
+        await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        var baselineMb = await hub.Child.ResidentMegabytesAsync(3, ct);
+        await using var fleet = await SimulatedFleet.StartAsync(TimeSpan.FromMilliseconds(50), ct);
+        var applicationCreated = false;
+        foreach (var target in steps)
+        {
+            var available = MachineAvailableGb();
+            if (available < minFreeGb)
+            {
+                Console.WriteLine(FormattableString.Invariant($"hold: stopping before {target} clusters: the machine has {available:F1} GB available (--min-free-gb {minFreeGb})"));
+                break;
+            }
+            var clock = Stopwatch.StartNew();
+            await fleet.AddAgentsAsync(hub.Api.GrpcAddress, token, "h", target - fleet.Count,
+                i => new Dictionary<string, string> { ["probe"] = i % probeEvery == 0 ? "yes" : "no" }, null, ct);
+            string? fellBehind = null;
+            try
+            {
+                await hub.Api.WaitForConnectedAsync(target, TimeSpan.FromSeconds(60 + target / 5), ct);
+            }
+            catch (TimeoutException e)
+            {
+                fellBehind = "connects: " + e.Message;
+            }
+            var connectSeconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"  hold: {target} clusters, connected in {connectSeconds:F1} s; settling {settle.TotalSeconds:F0} s");
+            await Task.Delay(settle, ct);
+
+            var cpuBefore = hub.Child.CpuSeconds();
+            var cpuClock = Stopwatch.StartNew();
+            var (lag, disconnected, listMs) = await HeartbeatLagAsync(hub.Api, ct);
+            var probes = (target + probeEvery - 1) / probeEvery;
+            if (!applicationCreated)
+            {
+                // The first deployment is not a round trip of an idle fleet: done once, not measured.
+                await hub.Api.CreateApplicationAsync("bench", git.Path, spec => spec.Destination.ClusterSelector["probe"] = "yes", ct);
+                await hub.Api.WaitForCommitAsync("bench", commit, probes, TimeSpan.FromSeconds(120), ct);
+                applicationCreated = true;
+            }
+            commit = BenchManifests.CommitVersion(git, 2, BenchManifests.Version(++version), workloads: false);
+            var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            await hub.Api.Fleet.SyncApplicationAsync(new SyncApplicationRequest { Name = "bench" }, hub.Api.Auth, cancellationToken: ct);
+            var times = await hub.Api.WaitForCommitDetailedAsync("bench", commit, probes, TimeSpan.FromSeconds(60), ct);
+            var roundTrip = BenchStats.Summarize(times.Healthy.Values.Select(t => (double)(t - t0)).ToArray());
+            var hubCpu = (hub.Child.CpuSeconds() - cpuBefore) / cpuClock.Elapsed.TotalSeconds * 100;
+            var hubMb = hub.Child.StatusMegabytes("VmRSS");
+            fellBehind ??= disconnected > 0 ? $"{disconnected} clusters disconnected"
+                : lag.P99 > lagLimitMs ? FormattableString.Invariant($"heartbeat lag p99 {lag.P99 / 1000:F1} s > {lagLimitMs / 1000:F0} s")
+                : times.Incomplete is not null ? "status round trip: " + times.Incomplete
+                : roundTrip.P99 > probeLimitMs ? FormattableString.Invariant($"status round trip p99 {roundTrip.P99 / 1000:F1} s > {probeLimitMs / 1000:F0} s")
+                : null;
+            var step = new HoldStep(target, connectSeconds, disconnected, lag, roundTrip, listMs, hubMb, (hubMb - baselineMb) * 1024 / target, hubCpu,
+                Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0, MachineAvailableGb(), fellBehind);
+            Console.WriteLine(FormattableString.Invariant(
+                $"  hold {target}: heartbeat lag {lag}; status round trip ({probes} probes) {roundTrip}; ListClusters {listMs:F0} ms; hub {hubMb:F0} MB ({step.HubPerClusterKb:F0} KB per cluster), CPU {hubCpu:F0}%; bench {step.BenchRssMb:F0} MB; machine {step.MachineAvailableGb:F1} GB available{(fellBehind is null ? "" : "; FELL BEHIND: " + fellBehind)}"));
+            results.Add(step);
+            if (fellBehind is not null)
+            {
+                break;
+            }
+        }
+        var held = results.Where(r => r.FellBehind is null).Select(r => r.Clusters).DefaultIfEmpty(0).Max();
+        Console.WriteLine($"hold: the hub held {held} idle connected clusters without falling behind{(results.LastOrDefault()?.FellBehind is { } why ? $"; at {results[^1].Clusters}: {why}" : " (every step tried)")}");
+        await BenchOutput.WriteAsync(args.OutDirectory, "hold", new
+        {
+            steps, settleSeconds = settle.TotalSeconds, probeEvery, lagLimitMs, probeLimitMs, hubEnvironment = environment, hubBaselineMb = baselineMb,
+            results, held,
+        }, ct);
+        return 0;
+    }
+
+    /// <summary>Lag of every connected cluster's last heartbeat, read 4 times over one heartbeat period.</summary>
+    private static async Task<(LatencySummary Lag, int Disconnected, double ListMs)> HeartbeatLagAsync(HubApi api, CancellationToken cancellationToken)
+    {
+        var lags = new List<double>();
+        var listMs = new List<double>();
+        var disconnected = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            if (i > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            }
+            var call = Stopwatch.StartNew();
+            var clusters = await api.ClustersAsync(cancellationToken);
+            listMs.Add(call.Elapsed.TotalMilliseconds);
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            lags.AddRange(clusters.Where(c => c.Connected).Select(c => (double)(now - c.LastSeenUnixMs)));
+            disconnected = Math.Max(disconnected, clusters.Count(c => !c.Connected));
+        }
+        return (BenchStats.Summarize(lags), disconnected, BenchStats.Median(listMs));
+    }
+
+    /// <summary>MemAvailable from /proc/meminfo, in GB.</summary>
+    private static double MachineAvailableGb()
+    {
+        var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal));
+        return long.Parse(line["MemAvailable:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0 / 1024.0;
+    }
+}
