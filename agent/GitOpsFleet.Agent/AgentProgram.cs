@@ -1,12 +1,14 @@
 using System.Runtime.InteropServices;
-using GitOpsFleet.KubeSim;
 using k8s;
 using Microsoft.Extensions.Logging;
 
 namespace GitOpsFleet.Agent;
 
-/// <summary>The command line of gitopsfleet-agent: parse flags, build the Kubernetes client, run until Ctrl+C.</summary>
-internal static class AgentProgram
+/// <summary>
+/// The command line of gitopsfleet-agent: parse flags, build the Kubernetes client, run until Ctrl+C.
+/// --simulate lives in AgentProgram.Simulate.cs, which the lean (Native AOT) build swaps for AgentProgram.Lean.cs.
+/// </summary>
+internal static partial class AgentProgram
 {
     private const string Usage = """
         usage: gitopsfleet-agent --hub URL --cluster-name NAME [--join-token TOKEN] [--label k=v ...]
@@ -39,16 +41,13 @@ internal static class AgentProgram
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
         using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }));
 
-        SimulatedClusterHost? simulator = null;
+        IAsyncDisposable? simulator = null;
         try
         {
             KubernetesClientConfiguration config;
             if (options.Simulate)
             {
-                simulator = await SimulatedClusterHost.StartAsync(new SimulatedClusterHostOptions(), cts.Token);
-                var cluster = await simulator.AddClusterAsync(options.ClusterName, cts.Token);
-                var path = cluster.WriteKubeconfig(Path.Combine(Path.GetTempPath(), "gitopsfleet-agent", options.ClusterName + ".kubeconfig"));
-                Console.WriteLine($"Simulated cluster '{options.ClusterName}' is up; kubectl --kubeconfig {path} get all -A");
+                (simulator, var path) = await StartSimulatorAsync(options.ClusterName, cts.Token);
                 config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
             }
             else if (options.KubeconfigPath is not null)
@@ -116,4 +115,7 @@ internal static class AgentProgram
         }
         return options;
     }
+
+    /// <summary>Starts an in-process simulated cluster; returns it (to dispose at exit) and its kubeconfig path.</summary>
+    private static partial Task<(IAsyncDisposable Simulator, string KubeconfigPath)> StartSimulatorAsync(string clusterName, CancellationToken cancellationToken);
 }
