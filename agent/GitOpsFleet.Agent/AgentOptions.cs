@@ -10,6 +10,10 @@ public sealed class AgentOptions
     /// <summary>The addresses in <see cref="HubUrl"/>, in order.</summary>
     public IReadOnlyList<string> HubUrls => HubUrl.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>PEM file of the CA that signed the hub's TLS certificate (https:// hubs with a private CA):
+    /// trusted instead of the system roots, chain and host name still checked. Default null: system roots.</summary>
+    public string? CaFile { get; set; }
+
     /// <summary>Join token from `fleet cluster join-token create`; needed only until the credential is stored. Default null.</summary>
     public string? JoinToken { get; set; }
 
@@ -60,6 +64,10 @@ public sealed class AgentOptions
         if (Simulate && KubeconfigPath is not null)
         {
             problems.Add("--simulate and --kubeconfig exclude each other: pick one");
+        }
+        if (CaFile is not null && !File.Exists(CaFile))
+        {
+            problems.Add($"--ca-file '{CaFile}' does not exist; give the PEM file of the CA that signed the hub's certificate");
         }
         if (KubeconfigPath is not null && !File.Exists(KubeconfigPath))
         {

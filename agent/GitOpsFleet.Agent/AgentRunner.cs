@@ -49,7 +49,7 @@ public sealed partial class AgentRunner : IHubOutbox
         var manager = new ResourceManager(_kubernetes, _options.Namespace, _time);
         var store = new AgentStateStore(manager.Client, _options.Namespace);
         await using var watcher = new ManagedObjectWatcher(manager.Client, OnManagedObjectChanged);
-        using var hubs = new HubChannels(_options.HubUrls);
+        using var hubs = new HubChannels(_options.HubUrls, _options.CaFile);
         var client = hubs.Current;
         try
         {

@@ -1,6 +1,6 @@
 namespace GitOpsFleet.Hub;
 
-/// <summary>Parses the hub's flags: --http-port, --grpc-port, --data-dir, --listen, --admin-token-file, --demo, --redis, --silo-port, --gateway-port, --cluster-id, --service-id.</summary>
+/// <summary>Parses the hub's flags: --http-port, --grpc-port, --data-dir, --listen, --admin-token-file, --demo, --redis, --silo-port, --gateway-port, --cluster-id, --service-id, --tls-cert, --tls-key.</summary>
 public static class HubCommandLine
 {
     public static HubOptions Parse(IReadOnlyList<string> args)
@@ -23,8 +23,10 @@ public static class HubCommandLine
                 case "--gateway-port": options.GatewayPort = ParsePort(arg, Value()); break;
                 case "--cluster-id": options.ClusterId = Value(); break;
                 case "--service-id": options.ServiceId = Value(); break;
+                case "--tls-cert": options.TlsCertificatePath = Value(); break;
+                case "--tls-key": options.TlsKeyPath = Value(); break;
                 default:
-                    throw new ArgumentException($"unknown flag {arg}; the hub takes --http-port, --grpc-port, --data-dir, --listen, --admin-token-file, --demo, --redis, --silo-port, --gateway-port, --cluster-id, --service-id");
+                    throw new ArgumentException($"unknown flag {arg}; the hub takes --http-port, --grpc-port, --data-dir, --listen, --admin-token-file, --demo, --redis, --silo-port, --gateway-port, --cluster-id, --service-id, --tls-cert, --tls-key");
             }
         }
         options.Validate();

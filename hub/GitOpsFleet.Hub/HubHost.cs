@@ -16,10 +16,10 @@ public sealed class HubHost : IAsyncDisposable
         InitialAdminToken = initialAdminToken;
     }
 
-    /// <summary>HTTP/1.1 address (health, JSON API), always given as 127.0.0.1.</summary>
+    /// <summary>HTTP/1.1 address (health, JSON API), always given as 127.0.0.1; https:// with TLS.</summary>
     public Uri HttpAddress { get; }
 
-    /// <summary>gRPC (h2c) address for agents and the CLI, always given as 127.0.0.1.</summary>
+    /// <summary>gRPC (h2c, or h2 over TLS: https://) address for agents and the CLI, always given as 127.0.0.1.</summary>
     public Uri GrpcAddress { get; }
 
     /// <summary>The admin token when this start created it (first start on a data dir), else null.</summary>
@@ -72,7 +72,7 @@ public sealed class HubHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
-        builder.ConfigureHubKestrel(IPAddress.Parse(options.ListenAddress), httpPort, grpcPort)
+        builder.ConfigureHubKestrel(IPAddress.Parse(options.ListenAddress), httpPort, grpcPort, options)
             .AddHubSilo(options, dataDirectory, FreePorts.OrFree(options.SiloPort), FreePorts.OrFree(options.GatewayPort))
             .AddHubServices(dataDirectory);
         configureServices?.Invoke(builder.Services);
@@ -91,7 +91,8 @@ public sealed class HubHost : IAsyncDisposable
             Console.WriteLine($"Admin API token (shown once, keep it): {adminToken}");
         }
         await HubStartup.WakeRepositoriesAsync(grains, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<HubHost>());
-        return new HubHost(app, new Uri($"http://127.0.0.1:{httpPort}"), new Uri($"http://127.0.0.1:{grpcPort}"), adminToken);
+        var scheme = options.TlsEnabled ? "https" : "http";
+        return new HubHost(app, new Uri($"{scheme}://127.0.0.1:{httpPort}"), new Uri($"{scheme}://127.0.0.1:{grpcPort}"), adminToken);
     }
 
     private static bool IsAddressInUse(Exception exception)

@@ -46,6 +46,19 @@ public sealed class HubOptions
     public string ListenAddress { get; set; } =
         Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER") == "true" ? "0.0.0.0" : "127.0.0.1";
 
+    /// <summary>
+    /// PEM certificate (chain) file for TLS on both ports (config key TlsCertificatePath, flag --tls-cert);
+    /// with <see cref="TlsKeyPath"/> the HTTP port serves HTTPS (HTTP/1.1 and HTTP/2) and the gRPC port
+    /// HTTP/2 over TLS. Re-read when the files change. Default null: plain HTTP and h2c.
+    /// </summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>PEM private key of <see cref="TlsCertificatePath"/> (config key TlsKeyPath, flag --tls-key). Default null.</summary>
+    public string? TlsKeyPath { get; set; }
+
+    /// <summary>True when both TLS files are given.</summary>
+    public bool TlsEnabled => TlsCertificatePath is not null && TlsKeyPath is not null;
+
     /// <summary>Throws with a message that says how to fix the first bad setting.</summary>
     public void Validate()
     {
@@ -72,6 +85,17 @@ public sealed class HubOptions
         if (!IPAddress.TryParse(ListenAddress, out _))
         {
             throw new ArgumentException($"listen address '{ListenAddress}' is not an IP address; use e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        if ((TlsCertificatePath is null) != (TlsKeyPath is null))
+        {
+            throw new ArgumentException(TlsCertificatePath is null
+                ? $"--tls-key '{TlsKeyPath}' needs --tls-cert too (the PEM certificate it belongs to)"
+                : $"--tls-cert '{TlsCertificatePath}' needs --tls-key too (the PEM private key of the certificate)");
+        }
+        if (TlsEnabled)
+        {
+            // Read once now so a bad pair fails the start with the flag and file named, not the first handshake.
+            Hosting.HubTlsCertificate.Load(TlsCertificatePath!, TlsKeyPath!).Dispose();
         }
     }
 

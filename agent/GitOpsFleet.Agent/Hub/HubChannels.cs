@@ -15,12 +15,14 @@ internal sealed class HubChannels : IDisposable
     private readonly AgentService.AgentServiceClient[] _clients;
     private int _current;
 
-    public HubChannels(IReadOnlyList<string> urls)
+    public HubChannels(IReadOnlyList<string> urls, string? caFile = null)
     {
+        var trust = caFile is null ? null : HubTrust.Load(caFile);
         _channels = urls.Select(url => GrpcChannel.ForAddress(url, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = BundleCodec.MaxMessageBytes,
             MaxSendMessageSize = BundleCodec.MaxMessageBytes,
+            HttpHandler = HubTrust.CreateHandler(trust),
         })).ToArray();
         _clients = _channels.Select(channel => new AgentService.AgentServiceClient(channel)).ToArray();
     }

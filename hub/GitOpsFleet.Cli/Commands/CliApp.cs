@@ -21,6 +21,18 @@ internal sealed class CliApp(TextWriter stdout, TextWriter stderr, CliEnvironmen
 
     public Option<string> Output { get; } = CreateOutputOption();
 
+    public Option<string?> CaFile { get; } = new("--ca-file")
+    {
+        Description = "PEM file of the CA that signed the hub's certificate (default: $FLEET_CA_FILE or the login config)",
+        Recursive = true,
+    };
+
+    public Option<bool> InsecureSkipTlsVerify { get; } = new("--insecure-skip-tls-verify")
+    {
+        Description = "Do not check the hub's TLS certificate at all (insecure: anyone on the path can read the token)",
+        Recursive = true,
+    };
+
     public CliEnvironment Environment => environment;
 
     public TextWriter Stdout => stdout;
@@ -31,6 +43,8 @@ internal sealed class CliApp(TextWriter stdout, TextWriter stderr, CliEnvironmen
         root.Options.Add(Hub);
         root.Options.Add(Token);
         root.Options.Add(Output);
+        root.Options.Add(CaFile);
+        root.Options.Add(InsecureSkipTlsVerify);
         root.Subcommands.Add(LoginCommand.Build(this));
         root.Subcommands.Add(ClusterCommands.Build(this));
         root.Subcommands.Add(RepoCommands.Build(this));
@@ -54,7 +68,12 @@ internal sealed class CliApp(TextWriter stdout, TextWriter stderr, CliEnvironmen
                 var config = CliConfig.Load(environment.ConfigPath);
                 var hub = CliContext.ResolveHub(parseResult.GetValue(Hub), environment, config);
                 var token = CliContext.ResolveToken(parseResult.GetValue(Token), environment, config);
-                context = new CliContext(hub, token, parseResult.GetValue(Output) ?? "table", stdout, stderr, environment);
+                var tls = HubTls.Resolve(parseResult.GetValue(CaFile), parseResult.GetValue(InsecureSkipTlsVerify), environment, config);
+                if (tls.SkipVerify)
+                {
+                    await stderr.WriteLineAsync($"warning: --insecure-skip-tls-verify: the certificate of the hub at {hub} is not checked").ConfigureAwait(false);
+                }
+                context = new CliContext(hub, token, parseResult.GetValue(Output) ?? "table", stdout, stderr, environment, tls);
                 return await body(context, parseResult, cancellationToken).ConfigureAwait(false);
             }
             catch (CliException ex)
@@ -66,6 +85,11 @@ internal sealed class CliApp(TextWriter stdout, TextWriter stderr, CliEnvironmen
             {
                 await stderr.WriteLineAsync("error: cancelled").ConfigureAwait(false);
                 return ExitCodes.Cancelled;
+            }
+            catch (RpcException ex) when (context is not null && HubTls.IsTlsFailure(ex.Status.DebugException))
+            {
+                await stderr.WriteLineAsync("error: " + context.Tls.DescribeFailure(context.Hub, ex.Status.DebugException!)).ConfigureAwait(false);
+                return ExitCodes.Error;
             }
             catch (RpcException ex)
             {

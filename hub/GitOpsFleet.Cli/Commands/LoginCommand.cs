@@ -3,7 +3,7 @@ using GitOpsFleet.Cli.Infrastructure;
 
 namespace GitOpsFleet.Cli.Commands;
 
-/// <summary><c>fleet login --hub URL --token T</c>: remembers the hub and token in the config file.</summary>
+/// <summary><c>fleet login --hub URL --token T [--ca-file PATH]</c>: remembers the hub, token and CA file in the config file.</summary>
 internal static class LoginCommand
 {
     public static Command Build(CliApp app)
@@ -17,7 +17,7 @@ internal static class LoginCommand
             var hub = ctx.Hub;
             // Check the pair works before saving it, so a typo is caught now rather than on the next command.
             await ctx.Client.ListClustersAsync(new Protos.Fleet.ListClustersRequest(), ctx.Call(ct, TimeSpan.FromSeconds(10)));
-            new CliConfig(hub, token).Save(app.Environment.ConfigPath);
+            new CliConfig(hub, token, ctx.Tls.CaFile).Save(app.Environment.ConfigPath);
             await ctx.Stdout.WriteLineAsync($"logged in to {hub}; saved to {app.Environment.ConfigPath}");
             return ExitCodes.Success;
         });

@@ -3,10 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace GitOpsFleet.Cli.Infrastructure;
 
-/// <summary>The file <c>fleet login</c> writes: the hub address and the API token.</summary>
+/// <summary>The file <c>fleet login</c> writes: the hub address, the API token and the hub's CA file.</summary>
 internal sealed record CliConfig(
     [property: JsonPropertyName("hub")] string? Hub,
-    [property: JsonPropertyName("token")] string? Token)
+    [property: JsonPropertyName("token")] string? Token,
+    [property: JsonPropertyName("caFile")] string? CaFile = null)
 {
     public static CliConfig Load(string path)
     {

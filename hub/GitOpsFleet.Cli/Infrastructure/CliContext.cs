@@ -11,9 +11,10 @@ internal sealed class CliContext : IDisposable
     private GrpcChannel? _channel;
     private FleetService.FleetServiceClient? _client;
 
-    public CliContext(string hub, string? token, string output, TextWriter stdout, TextWriter stderr, CliEnvironment environment)
+    public CliContext(string hub, string? token, string output, TextWriter stdout, TextWriter stderr, CliEnvironment environment, HubTls? tls = null)
     {
         Hub = hub;
+        Tls = tls ?? new HubTls(null, false);
         Token = token;
         Stdout = stdout;
         Stderr = stderr;
@@ -24,6 +25,9 @@ internal sealed class CliContext : IDisposable
     public string Hub { get; }
 
     public string? Token { get; }
+
+    /// <summary>How the hub's certificate is checked (https:// hubs only).</summary>
+    public HubTls Tls { get; }
 
     public TextWriter Stdout { get; }
 
@@ -37,7 +41,7 @@ internal sealed class CliContext : IDisposable
     {
         get
         {
-            _channel ??= GrpcChannel.ForAddress(Hub);
+            _channel ??= GrpcChannel.ForAddress(Hub, new GrpcChannelOptions { HttpHandler = Tls.CreateHandler() });
             return _client ??= new FleetService.FleetServiceClient(_channel);
         }
     }

@@ -12,16 +12,38 @@ namespace GitOpsFleet.Hub.Hosting;
 /// <summary>The hub's wiring: Kestrel endpoints, the Orleans silo, sources, gRPC and HTTP endpoints.</summary>
 internal static class HubHostingExtensions
 {
-    public static WebApplicationBuilder ConfigureHubKestrel(this WebApplicationBuilder builder, IPAddress address, int httpPort, int grpcPort)
+    public static WebApplicationBuilder ConfigureHubKestrel(this WebApplicationBuilder builder, IPAddress address, int httpPort, int grpcPort, HubOptions options)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // Two ports: browsers and webhooks speak HTTP/1.1, gRPC needs HTTP/2 without TLS (h2c).
-            kestrel.Listen(address, httpPort, listen => listen.Protocols = HttpProtocols.Http1);
-            kestrel.Listen(address, grpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            var tls = options.TlsEnabled
+                ? new HubTlsCertificate(options.TlsCertificatePath!, options.TlsKeyPath!,
+                    kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger<HubTlsCertificate>())
+                : null;
+            // Two ports: browsers and webhooks speak HTTP/1.1, gRPC needs HTTP/2 (h2c without TLS).
+            // With TLS, ALPN lets the HTTP port offer HTTP/2 as well, and the gRPC port is h2 over TLS.
+            kestrel.Listen(address, httpPort, listen =>
+            {
+                listen.Protocols = tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+                UseTls(listen, tls);
+            });
+            kestrel.Listen(address, grpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                UseTls(listen, tls);
+            });
             kestrel.Limits.MaxRequestBodySize = Protos.BundleCodec.MaxMessageBytes;
         });
         return builder;
+    }
+
+    private static void UseTls(ListenOptions listen, HubTlsCertificate? tls)
+    {
+        if (tls is not null)
+        {
+            // Asked per handshake, so renewed certificate files are picked up without a restart.
+            listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => tls.Current);
+        }
     }
 
     public static WebApplicationBuilder AddHubSilo(this WebApplicationBuilder builder, HubOptions options, string dataDirectory, int siloPort, int gatewayPort)
@@ -47,7 +69,9 @@ internal static class HubHostingExtensions
         {
             grpc.MaxReceiveMessageSize = Protos.BundleCodec.MaxMessageBytes;
             grpc.MaxSendMessageSize = Protos.BundleCodec.MaxMessageBytes;
-        }).AddServiceOptions<FleetServiceImpl>(service => service.Interceptors.Add<FleetApiInterceptor>());
+        }).AddServiceOptions<FleetServiceImpl>(service => service.Interceptors.Add<FleetApiInterceptor>())
+            // JSON over HTTP from fleet.proto's google.api.http paths; calls run through the same interceptor.
+            .AddJsonTranscoding();
         return builder;
     }
 

@@ -31,12 +31,17 @@ internal sealed class FakeHub : IAsyncDisposable
 
     public string ConfigPath => Path.Combine(Root, "config.json");
 
-    public static async Task<FakeHub> StartAsync()
+    /// <summary>Starts the fake hub; with <paramref name="certificate"/> it speaks HTTP/2 over TLS (an https:// address).</summary>
+    public static async Task<FakeHub> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var service = new FakeFleetService();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o =>
+        {
+            o.Protocols = HttpProtocols.Http2;
+            if (certificate is not null) o.UseHttps(certificate);
+        }));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(service);
         var app = builder.Build();

@@ -13,14 +13,14 @@ internal sealed class TestHub : IAsyncDisposable
 {
     private readonly bool _ownsDirectory;
 
-    private TestHub(HubHost host, string dataDirectory, bool ownsDirectory, FakeGitSource git, FakeRenderer renderer)
+    private TestHub(HubHost host, string dataDirectory, bool ownsDirectory, FakeGitSource git, FakeRenderer renderer, HttpMessageHandler? handler)
     {
         _ownsDirectory = ownsDirectory;
         Host = host;
         DataDirectory = dataDirectory;
         Git = git;
         Renderer = renderer;
-        Channel = GrpcChannel.ForAddress(host.GrpcAddress);
+        Channel = GrpcChannel.ForAddress(host.GrpcAddress, new GrpcChannelOptions { HttpHandler = handler });
         // A restarted hub keeps its admin token; the file written on first start has it.
         AdminToken = host.InitialAdminToken ?? File.ReadAllText(Path.Combine(dataDirectory, "admin-token")).Trim();
         Fleet = new FleetService.FleetServiceClient(Channel.Intercept(metadata =>
@@ -40,7 +40,9 @@ internal sealed class TestHub : IAsyncDisposable
     public FleetService.FleetServiceClient Fleet { get; }
     public AgentService.AgentServiceClient Agents { get; }
 
-    public static async Task<TestHub> StartAsync(string? dataDirectory = null, bool realSources = false)
+    /// <summary>Starts a hub; <paramref name="configure"/> changes its options (e.g. TLS files), <paramref name="handler"/> carries the clients (e.g. a CA to trust).</summary>
+    public static async Task<TestHub> StartAsync(string? dataDirectory = null, bool realSources = false,
+        Action<HubOptions>? configure = null, HttpMessageHandler? handler = null)
     {
         var ownsDirectory = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "gitopsfleet-hub-tests", Guid.NewGuid().ToString("N"));
@@ -54,6 +56,7 @@ internal sealed class TestHub : IAsyncDisposable
             ListenAddress = "127.0.0.1",
             AdminTokenFile = Path.Combine(dataDirectory, "admin-token"),
         };
+        configure?.Invoke(options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var host = await HubHost.StartAsync(options, services =>
         {
@@ -63,7 +66,7 @@ internal sealed class TestHub : IAsyncDisposable
                 services.AddSingleton<IManifestRenderer>(renderer);
             }
         }, timeout.Token);
-        return new TestHub(host, dataDirectory, ownsDirectory, git, renderer);
+        return new TestHub(host, dataDirectory, ownsDirectory, git, renderer, handler);
     }
 
     /// <summary>Creates a join token and registers a cluster with it; returns the credential.</summary>

@@ -1,0 +1,91 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace GitOpsFleet.Cli.Infrastructure;
+
+/// <summary>
+/// How the CLI checks the hub's certificate: the system roots, a private CA from --ca-file (chain and
+/// host name still verified), or nothing at all when --insecure-skip-tls-verify is asked for.
+/// </summary>
+internal sealed record HubTls(string? CaFile, bool SkipVerify)
+{
+    /// <summary>--ca-file, else FLEET_CA_FILE, else the login config; --insecure-skip-tls-verify as given.</summary>
+    public static HubTls Resolve(string? caFileOption, bool skipVerify, CliEnvironment environment, CliConfig config)
+    {
+        var caFile = new[] { caFileOption, environment.GetVariable("FLEET_CA_FILE"), config.CaFile }
+            .FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        return new HubTls(caFile is null ? null : Path.GetFullPath(caFile), skipVerify);
+    }
+
+    /// <summary>The HTTP handler for the gRPC channel, with the certificate check this asks for.</summary>
+    public SocketsHttpHandler CreateHandler()
+    {
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        if (SkipVerify)
+        {
+            // Asked for by name on the command line; the warning is printed by the caller.
+            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        }
+        else if (CaFile is not null)
+        {
+            var policy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                // Private CAs rarely publish revocation lists; like SslStream's default, do not require one.
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
+            policy.CustomTrustStore.AddRange(LoadCertificates(CaFile));
+            // SslStream builds the chain with this policy and still checks the host name.
+            handler.SslOptions.CertificateChainPolicy = policy;
+        }
+        return handler;
+    }
+
+    /// <summary>Every certificate in a PEM file (a bundle may hold several CAs).</summary>
+    public static X509Certificate2Collection LoadCertificates(string caFile)
+    {
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPemFile(caFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new CliException($"--ca-file '{caFile}' cannot be read as PEM certificates: {ex.Message}");
+        }
+        if (certificates.Count == 0)
+        {
+            throw new CliException($"--ca-file '{caFile}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+        }
+        return certificates;
+    }
+
+    /// <summary>True when <paramref name="exception"/> (or what it wraps) is a failed TLS handshake.</summary>
+    public static bool IsTlsFailure(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is AuthenticationException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>One line for a refused hub certificate: which hub, why, and what to do.</summary>
+    public string DescribeFailure(string hub, Exception exception)
+    {
+        var reason = exception;
+        while (reason.InnerException is not null && reason is not AuthenticationException)
+        {
+            reason = reason.InnerException;
+        }
+        var hint = CaFile is null
+            ? "if the hub uses a private CA, give it with --ca-file PATH (or FLEET_CA_FILE)"
+            : $"check that --ca-file {CaFile} is the CA that signed the hub's certificate and that the certificate names this host";
+        return $"the TLS certificate of the hub at {hub} is not trusted ({reason.Message.TrimEnd('.')}); {hint}";
+    }
+}
