@@ -12,7 +12,7 @@ internal static partial class AgentProgram
 {
     private const string Usage = """
         usage: gitopsfleet-agent --hub URL --cluster-name NAME [--join-token TOKEN] [--label k=v ...]
-                                 [--simulate | --kubeconfig PATH] [--namespace NS]
+                                 [--simulate | --kubeconfig PATH] [--namespace NS] [--ca-file PATH]
           --hub URL            hub gRPC address, e.g. http://localhost:8081
           --join-token TOKEN   from `fleet cluster join-token create` (only needed until the credential is stored)
           --cluster-name NAME  name of this cluster in the fleet
@@ -20,6 +20,7 @@ internal static partial class AgentProgram
           --simulate           run against an in-process simulated cluster
           --kubeconfig PATH    use this kubeconfig instead of the in-cluster service account
           --namespace NS       namespace for the agent's state (default gitopsfleet-system)
+          --ca-file PATH       PEM CA that signed the hub's certificate (https:// hubs with a private CA)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -97,6 +98,7 @@ internal static partial class AgentProgram
                 case "--cluster-name": options.ClusterName = Value(); break;
                 case "--namespace": options.Namespace = Value(); break;
                 case "--kubeconfig": options.KubeconfigPath = Value(); break;
+                case "--ca-file": options.CaFile = Value(); break;
                 case "--simulate": options.Simulate = true; break;
                 case "--label":
                     var label = Value();
