@@ -69,7 +69,7 @@ public sealed class RolloutWaveTests
         var paused = await bed.WaitForRolloutAsync(r => r.ToRevision == broken && r.Phase == "Paused", "the rollout to pause on the broken image");
         Assert.Equal(0, paused.CurrentWave);
         Assert.Contains("w1", paused.Reason);
-        Assert.Contains(paused.Events, e => e.Type == "RolloutWaveFailed");
+        Assert.Contains(paused.Events, e => e.Type == "RolloutWaveFailed" && e.Actor == "system");
 
         var app = await bed.GetApplicationAsync();
         foreach (var cluster in bed.Wave(2).Concat(bed.Wave(3)))
@@ -87,6 +87,7 @@ public sealed class RolloutWaveTests
         var aborted = await bed.Fleet.AbortRolloutAsync(new RolloutActionRequest { Name = RolloutTestBed.App, Reason = "bad image" }, bed.Auth);
         Assert.Equal("Aborted", aborted.Phase);
         Assert.Equal("bad image", aborted.Reason);
+        Assert.Equal("admin", aborted.Events.Single(e => e.Type == "RolloutAborted").Actor);
         await bed.WaitForAllAtAsync(bed.Labels.Keys, v1);
         foreach (var cluster in bed.Labels.Keys)
         {
@@ -105,7 +106,7 @@ public sealed class RolloutWaveTests
         var broken = bed.CommitVersion("broken", image: "nginx:broken");
         var rolledBack = await bed.WaitForRolloutAsync(r => r.ToRevision == broken && r.Phase == "RolledBack", "the rollout to roll back");
         Assert.Contains("c1", rolledBack.Reason);
-        Assert.Contains(rolledBack.Events, e => e.Type == "RolloutRolledBack" && e.Actor == "hub");
+        Assert.Contains(rolledBack.Events, e => e.Type == "RolloutRolledBack" && e.Actor == "system");
 
         await bed.WaitForAllAtAsync(bed.Labels.Keys, v1);
         foreach (var cluster in bed.Labels.Keys)
