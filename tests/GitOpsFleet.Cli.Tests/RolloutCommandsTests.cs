@@ -143,6 +143,21 @@ public sealed class RolloutCommandsTests : IAsyncLifetime
         Assert.Equal(["~ ConfigMap web/web-config"], json.RootElement.GetProperty("changedResources").EnumerateArray().Select(e => e.GetString()));
     }
 
+    [Theory]
+    [InlineData(true, "application web rolled back to v1 on every cluster")]
+    [InlineData(false, "rollback of application web to v1 started; follow it with `fleet rollout status web --watch`")]
+    public async Task AppRollback_AllAtOnceFlag_IsSentAndReported(bool allAtOnce, string expected)
+    {
+        string[] args = allAtOnce ? ["app", "rollback", "web", "--to", "v1", "--all-at-once"] : ["app", "rollback", "web", "--to", "v1"];
+
+        var result = await _hub.RunAsync(args);
+
+        Assert.Equal(0, result.ExitCode);
+        var request = Assert.IsType<RollbackApplicationRequest>(Assert.Single(_hub.Service.Requests));
+        Assert.Equal(("web", "v1", allAtOnce), (request.Name, request.ToRevision, request.AllAtOnce));
+        Assert.Equal(expected, result.Stdout.Trim());
+    }
+
     private static Rollout Rollout(string phase, int call)
     {
         var rollout = new Rollout { Application = "web", FromRevision = "aaaaaaaaaa", ToRevision = "bbbbbbbbbb", Phase = phase };

@@ -21,6 +21,15 @@ internal sealed partial class FakeFleetService
         return Task.FromResult(Rollouts(Interlocked.Increment(ref _getRolloutCalls) - 1));
     }
 
+    public override Task<Rollout> RollbackApplication(RollbackApplicationRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        return Task.FromResult(new Rollout
+        {
+            Application = request.Name, ToRevision = request.ToRevision, Phase = request.AllAtOnce ? "Succeeded" : "Progressing",
+        });
+    }
+
     public override Task<RolloutPlan> PlanRollout(PlanRolloutRequest request, ServerCallContext context)
     {
         Record(request, context);
