@@ -27,13 +27,20 @@ internal static class HubStorageExtensions
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
                 o.DeleteStateOnClear = true;
             }));
+            silo.Services.DeactivateOnWriteFailure();
             return silo;
         }
         var path = Path.Combine(dataDirectory, DatabaseFileName);
         silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
             (sp, _) => new SqliteGrainStorage(path, sp.GetRequiredService<Serializer>()));
+        silo.Services.DeactivateOnWriteFailure();
         return silo;
     }
+
+    /// <summary>A failed write deactivates the grain so it re-reads its state (see <see cref="DeactivateOnWriteFailureStorage"/>).</summary>
+    private static void DeactivateOnWriteFailure(this IServiceCollection services)
+        => services.DecorateGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, store) =>
+            new DeactivateOnWriteFailureStorage(store, sp.GetRequiredService<IGrainContextAccessor>(), sp.GetRequiredService<ILogger<DeactivateOnWriteFailureStorage>>()));
 
     /// <summary>Redis client settings for "HOST:PORT": keep retrying while Redis restarts instead of failing the silo's start.</summary>
     public static ConfigurationOptions RedisConfiguration(string hostAndPort)
