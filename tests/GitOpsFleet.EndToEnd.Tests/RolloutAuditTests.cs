@@ -106,5 +106,71 @@ public sealed class RolloutAuditTests
         Assert.Equal("v2", await bed.LiveVersionAsync("c3"));
     }
 
+    [Fact]
+    public async Task MaxFailures_ToleratesADeadlineFailure_AndClustersInNoWaveGoLast()
+    {
+        await using var bed = await RolloutTestBed.StartAsync();
+        var v1 = bed.CommitVersion("v1");
+        // Waves for wave=1 and wave=2 only: c7..c9 match none and go in a final wave named rest.
+        var strategy = RolloutTestBed.Strategy(bakeSeconds: 0, progressDeadlineSeconds: 3);
+        strategy.Waves.RemoveAt(2);
+        strategy.MaxFailures = 1;
+        await bed.CreateApplicationAsync(strategy);
+        await bed.WaitForAllAtAsync(bed.Labels.Keys, v1);
+
+        // c1 is away and the policy is wait: it fails at the progress deadline, which one tolerated failure absorbs.
+        await bed.StopAgentAsync("c1");
+        await Eventually.UntilAsync(
+            () => bed.Fleet.GetClusterAsync(new GetClusterRequest { Name = "c1" }, bed.Auth).ResponseAsync,
+            c => !c.Connected, RolloutTestBed.Deadline, "c1 disconnected");
+        var v2 = bed.CommitVersion("v2");
+        var rollout = await bed.WaitForRolloutAsync(r => r.ToRevision == v2 && r.Phase == "Succeeded", "the rollout to finish despite c1");
+
+        Assert.Equal(["w1", "w2", "rest"], rollout.Waves.Select(w => w.Name));
+        Assert.Equal(["c7", "c8", "c9"], rollout.Waves[2].Clusters.Select(c => c.Cluster));
+        var c1 = rollout.Waves[0].Clusters.Single(c => c.Cluster == "c1");
+        Assert.Equal("Failed", c1.Phase);
+        Assert.Contains("progress deadline", c1.Message);
+        Assert.DoesNotContain(rollout.Events, e => e.Type is "RolloutWaveFailed" or "RolloutPaused");
+        // The rest wave started only after w2 passed.
+        var events = rollout.Events.ToList();
+        Assert.True(events.FindIndex(e => e.Type == "RolloutWavePassed" && e.Reason.Contains("w2"))
+            < events.FindIndex(e => e.Type == "RolloutWaveStarted" && e.Reason.Contains("rest")), "rest started before w2 passed");
+        await bed.WaitForAllAtAsync(bed.Labels.Keys.Where(c => c != "c1"), v2);
+    }
+
+    [Fact]
+    public async Task Plan_JsonnetWithClusterTla_RendersWithTheApplicationsParameters()
+    {
+        await using var bed = await RolloutTestBed.StartAsync();
+        const string Jsonnet = "function(suffix) {{ cfg: {{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {{ name: 'cfg-' + suffix }}, data: {{ version: '{0}' }} }} }}";
+        bed.Git.WriteFile("jn/main.jsonnet", string.Format(Jsonnet, "v1"));
+        var v1 = bed.Git.Commit("jsonnet v1");
+        bed.Git.WriteFile("jn/main.jsonnet", string.Format(Jsonnet, "v2"));
+        var v2 = bed.Git.Commit("jsonnet v2");
+        await bed.Fleet.AddRepositoryAsync(new AddRepositoryRequest { Repository = new Repository { Name = "params-repo", Url = bed.Git.Path } }, bed.Auth);
+        var source = new ApplicationSource { Repo = "params-repo", Path = "jn", Revision = "main", Renderer = "jsonnet", Jsonnet = new JsonnetSource() };
+        // Without the TLA the function has no argument and jsonnet fails: a plan that renders bare would show an error.
+        source.Jsonnet.Tlas.Add("suffix", "{{cluster.name}}");
+        await bed.Fleet.CreateApplicationAsync(new CreateApplicationRequest
+        {
+            Application = new Application
+            {
+                Name = "params",
+                Spec = new ApplicationSpec { Source = source, Destination = new ApplicationDestination { Namespace = RolloutTestBed.Namespace } },
+            },
+        }, bed.Auth);
+        await Eventually.UntilAsync(
+            () => bed.Fleet.GetApplicationAsync(new GetApplicationRequest { Name = "params" }, bed.Auth).ResponseAsync,
+            a => a.Status.Targets.Count == 9 && a.Status.Targets.All(t => t.DesiredRevision == v2), RolloutTestBed.Deadline, "params at v2 everywhere");
+
+        var plan = await bed.Fleet.PlanRolloutAsync(new PlanRolloutRequest { Name = "params", Revision = v1 }, bed.Auth);
+
+        Assert.Equal((v2, v1), (plan.FromRevision, plan.ToRevision));
+        Assert.Equal(["M jn/main.jsonnet"], plan.ChangedFiles);
+        // Rendered for the first cluster, c1, with its name in the TLA.
+        Assert.Equal(["~ ConfigMap web/cfg-c1"], plan.ChangedResources);
+    }
+
     private static Metadata Bearer(string token) => new() { { "authorization", $"Bearer {token}" } };
 }

@@ -47,6 +47,12 @@ public sealed class RolloutWaveTests
             Assert.Equal("v2", await bed.LiveVersionAsync(cluster));
         }
         Assert.All(rollout.Waves, w => Assert.Equal("Passed", w.Phase));
+        // Each wave passed only after its last cluster had been Healthy at v2 for the 1 s bake.
+        foreach (var wave in rollout.Waves)
+        {
+            var passed = rollout.Events.Single(e => e.Type == "RolloutWavePassed" && e.Reason.StartsWith($"wave {wave.Name} ", StringComparison.Ordinal));
+            Assert.True(passed.UnixMs - wave.Clusters.Max(c => c.PhaseSinceUnixMs) >= 1000, $"wave {wave.Name} passed before its bake time");
+        }
         var types = rollout.Events.Select(e => e.Type).ToList();
         Assert.Equal(3, types.Count(t => t == "RolloutWaveStarted"));
         Assert.Equal(3, types.Count(t => t == "RolloutWavePassed"));
