@@ -1,73 +1,67 @@
 using GitOpsFleet.Hub.Grpc;
 using GitOpsFleet.Protos.Fleet;
-using Google.Protobuf;
 using Grpc.Core;
 
 namespace GitOpsFleet.Hub.Api;
 
 /// <summary>
-/// JSON over HTTP under /api/v1 on the HTTP port: each endpoint runs the matching FleetService method
-/// in-process through <see cref="FleetApiInterceptor"/>, so tokens, roles and project scopes are the
-/// gRPC ones. Bodies are protobuf JSON (camelCase field names); errors are problem JSON.
+/// JSON over HTTP under /api/v1. Every unary FleetService method is served by gRPC JSON transcoding from
+/// fleet.proto's google.api.http paths (through <see cref="FleetApiInterceptor"/>, so tokens, roles and project
+/// scopes are the gRPC ones). This adds what transcoding does not: the event stream as server-sent events,
+/// the OpenAPI document, and <see cref="FleetJsonRequestGuard"/> (413 for large bodies, 400 for unknown fields).
 /// </summary>
 internal static class FleetJsonApi
 {
+    internal const string WatchEventsPath = "/api/v1/events:watch";
+    internal const string OpenApiPath = "/api/v1/openapi.json";
     private const string Service = "/gitopsfleet.fleet.v1.FleetService/";
 
-    private static readonly JsonFormatter Formatter = JsonFormatter.Default;
-
-    public static IEndpointRouteBuilder MapFleetJsonApi(this IEndpointRouteBuilder endpoints)
+    public static WebApplication MapFleetJsonApi(this WebApplication app)
     {
-        endpoints.MapGet("/api/v1/clusters", (HttpContext http, string? selector) =>
-            CallAsync(http, "ListClusters", new ListClustersRequest { Selector = selector ?? "" }, (s, r, c) => s.ListClusters(r, c)));
-        // The typed argument keeps this a route handler (its IResult is written), not a bare RequestDelegate.
-        endpoints.MapGet("/api/v1/applications", (HttpContext http, CancellationToken _) =>
-            CallAsync(http, "ListApplications", new ListApplicationsRequest(), (s, r, c) => s.ListApplications(r, c)));
-        endpoints.MapGet("/api/v1/applications/{name}", (HttpContext http, string name, bool? resources) =>
-            CallAsync(http, "GetApplication", new GetApplicationRequest { Name = name, Resources = resources ?? false }, (s, r, c) => s.GetApplication(r, c)));
-        endpoints.MapPost("/api/v1/applications/{name}:sync", (HttpContext http, string name) =>
-            CallAsync(http, "SyncApplication", new SyncApplicationRequest { Name = name }, (s, r, c) => s.SyncApplication(r, c)));
-        return endpoints;
+        app.Use(FleetJsonRequestGuard.InvokeAsync);
+        app.MapGet(WatchEventsPath, (HttpContext http) => WatchEventsAsync(http));
+        app.MapGet(OpenApiPath, () => Results.Text(FleetOpenApi.Document, "application/json"));
+        return app;
     }
 
-    private static async Task<IResult> CallAsync<TRequest, TResponse>(HttpContext http, string method, TRequest request,
-        Func<FleetServiceImpl, TRequest, ServerCallContext, Task<TResponse>> call)
-        where TRequest : class
-        where TResponse : class, IMessage
+    /// <summary>
+    /// GET /api/v1/events:watch[?object=cluster/NAME]: WatchEvents as text/event-stream, one event per message.
+    /// Errors before the stream starts are JSON errors with their HTTP status; later ones end it with an "error" event.
+    /// </summary>
+    private static async Task WatchEventsAsync(HttpContext http)
+    {
+        var request = new WatchEventsRequest { Object = http.Request.Query["object"].ToString() };
+        var context = CallContext(http, "WatchEvents", () => EventStreamWriter.StartAsync(http.Response));
+        var interceptor = ActivatorUtilities.CreateInstance<FleetApiInterceptor>(http.RequestServices);
+        var service = ActivatorUtilities.CreateInstance<FleetServiceImpl>(http.RequestServices);
+        var writer = new EventStreamWriter(http.Response);
+        try
+        {
+            await interceptor.ServerStreamingServerHandler(request, writer, context, service.WatchEvents);
+        }
+        catch (RpcException ex) when (!http.Response.HasStarted)
+        {
+            await FleetHttpErrors.WriteAsync(http, ex.Status);
+        }
+        catch (RpcException ex)
+        {
+            await writer.WriteErrorAsync(ex.Status, http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The watcher left.
+        }
+    }
+
+    /// <summary>A call context for running a FleetService method in-process for an HTTP request.</summary>
+    private static LocalCallContext CallContext(HttpContext http, string method, Func<Task>? writeResponseHeaders = null)
     {
         var headers = new Metadata();
         if (http.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization)
         {
             headers.Add("authorization", authorization);
         }
-        var context = new LocalCallContext(Service + method, http.Request.Host.Value ?? "",
-            http.Connection.RemoteIpAddress?.ToString() ?? "", headers, http.RequestAborted);
-        var services = http.RequestServices;
-        var interceptor = ActivatorUtilities.CreateInstance<FleetApiInterceptor>(services);
-        var service = ActivatorUtilities.CreateInstance<FleetServiceImpl>(services);
-        try
-        {
-            var response = await interceptor.UnaryServerHandler(request, context, (r, c) => call(service, r, c));
-            return Results.Text(Formatter.Format(response), "application/json");
-        }
-        catch (RpcException ex)
-        {
-            return Problem(ex.Status, method);
-        }
-    }
-
-    private static IResult Problem(Status status, string method)
-    {
-        var code = status.StatusCode switch
-        {
-            StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
-            StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
-            StatusCode.NotFound => StatusCodes.Status404NotFound,
-            StatusCode.AlreadyExists or StatusCode.FailedPrecondition or StatusCode.Aborted => StatusCodes.Status409Conflict,
-            StatusCode.Unavailable or StatusCode.DeadlineExceeded => StatusCodes.Status503ServiceUnavailable,
-            StatusCode.Internal or StatusCode.Unknown or StatusCode.DataLoss => StatusCodes.Status500InternalServerError,
-            _ => StatusCodes.Status400BadRequest,
-        };
-        return Results.Problem(detail: status.Detail, statusCode: code, title: $"{method}: {status.StatusCode}");
+        return new LocalCallContext(Service + method, http.Request.Host.Value ?? "",
+            http.Connection.RemoteIpAddress?.ToString() ?? "", headers, http.RequestAborted, writeResponseHeaders);
     }
 }

@@ -6,7 +6,8 @@ namespace GitOpsFleet.Hub.Api;
 /// A ServerCallContext for a FleetService call made in-process from an HTTP request, so the JSON API
 /// goes through the same interceptor (token, role, project scope, error mapping) and service code as gRPC.
 /// </summary>
-internal sealed class LocalCallContext(string method, string host, string peer, Metadata requestHeaders, CancellationToken cancellationToken)
+internal sealed class LocalCallContext(string method, string host, string peer, Metadata requestHeaders, CancellationToken cancellationToken,
+    Func<Task>? writeResponseHeaders = null)
     : ServerCallContext
 {
     private readonly Metadata _responseTrailers = [];
@@ -25,5 +26,6 @@ internal sealed class LocalCallContext(string method, string host, string peer, 
     protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) =>
         throw new NotSupportedException("calls from the JSON API do not propagate");
 
-    protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
+    /// <summary>A stream's "subscribed" signal: the event stream sends its HTTP headers here.</summary>
+    protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => writeResponseHeaders?.Invoke() ?? Task.CompletedTask;
 }

@@ -16,7 +16,7 @@ internal enum FleetPermission
 /// <summary>Which object a method touches, which decides what a project-scoped token may do.</summary>
 internal enum FleetScope
 {
-    /// <summary>Fleet-wide objects (clusters, join tokens, repositories, events, tokens): never a project token.</summary>
+    /// <summary>Fleet-wide objects (join tokens, tokens, changes to clusters and repositories): never a project token.</summary>
     Fleet,
 
     /// <summary>One application named in the request: a project token when the application is in its project.</summary>
@@ -27,6 +27,13 @@ internal enum FleetScope
 
     /// <summary>One project named in the request: a project token reads its own project only.</summary>
     Project,
+
+    /// <summary>
+    /// Fleet-wide reads a project token may make too, answered with only what its project may see
+    /// (<see cref="ProjectView"/>: the clusters its destinations select, the repositories its sources
+    /// allow, events about those clusters and its applications).
+    /// </summary>
+    ProjectView,
 }
 
 /// <summary>One row of the authorization table.</summary>
@@ -42,6 +49,7 @@ internal static class FleetAuthorization
     private static readonly FleetRule FleetRead = new(FleetPermission.Read, FleetScope.Fleet);
     private static readonly FleetRule FleetWrite = new(FleetPermission.Write, FleetScope.Fleet);
     private static readonly FleetRule FleetAdmin = new(FleetPermission.Admin, FleetScope.Fleet);
+    private static readonly FleetRule ProjectViewRead = new(FleetPermission.Read, FleetScope.ProjectView);
     private static readonly FleetRule AppRead = new(FleetPermission.Read, FleetScope.Application);
     private static readonly FleetRule AppWrite = new(FleetPermission.Write, FleetScope.Application);
 
@@ -51,13 +59,13 @@ internal static class FleetAuthorization
         ["CreateJoinToken"] = FleetWrite,
         ["ListJoinTokens"] = FleetRead,
         ["RevokeJoinToken"] = FleetWrite,
-        ["ListClusters"] = FleetRead,
-        ["GetCluster"] = FleetRead,
+        ["ListClusters"] = ProjectViewRead,
+        ["GetCluster"] = ProjectViewRead,
         ["RemoveCluster"] = FleetWrite,
         ["ApproveCluster"] = FleetWrite,
 
         ["AddRepository"] = FleetWrite,
-        ["ListRepositories"] = FleetRead,
+        ["ListRepositories"] = ProjectViewRead,
         ["RemoveRepository"] = FleetWrite,
 
         ["CreateApplication"] = AppWrite,
@@ -66,9 +74,9 @@ internal static class FleetAuthorization
         ["DeleteApplication"] = AppWrite,
         ["SyncApplication"] = AppWrite,
 
-        // Events name objects of every project, so they stay fleet-wide.
-        ["ListEvents"] = FleetRead,
-        ["WatchEvents"] = FleetRead,
+        // Events name objects of every project: a project token gets those about its clusters and applications.
+        ["ListEvents"] = ProjectViewRead,
+        ["WatchEvents"] = ProjectViewRead,
 
         // Rollout requests name their application.
         ["GetRollout"] = AppRead,

@@ -12,13 +12,31 @@ internal sealed partial class FleetServiceImpl
     /// <summary>How often a watcher looks for new events; polling works the same on any silo.</summary>
     internal static readonly TimeSpan WatchPollInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How far back a project token's event list looks (the whole log: it keeps 1,000).</summary>
+    private const int ProjectEventWindow = 1000;
+
     public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
     {
         if (request.Limit < 0)
         {
             throw HubException.Invalid("limit", "is negative");
         }
-        var events = await grains.Events().ListAsync(request.Limit == 0 ? DefaultEventLimit : request.Limit, request.Object);
+        var limit = request.Limit == 0 ? DefaultEventLimit : request.Limit;
+        var view = await ProjectView.ForAsync(grains, context);
+        // A project token's events are picked from the whole log, so it gets up to `limit` of its own.
+        IEnumerable<EventRecord> events = await grains.Events().ListAsync(view is null ? limit : ProjectEventWindow, request.Object);
+        if (view is not null)
+        {
+            var visible = new List<EventRecord>();
+            foreach (var record in events)
+            {
+                if (await view.AllowsEventAsync(record.Object))
+                {
+                    visible.Add(record);
+                }
+            }
+            events = visible.TakeLast(limit);
+        }
         var reply = new ListEventsResponse();
         reply.Events.AddRange(events.Select(e => e.ToProto()));
         return reply;
@@ -35,7 +53,7 @@ internal sealed partial class FleetServiceImpl
         using var timer = new PeriodicTimer(WatchPollInterval);
         try
         {
-            await WatchLoopAsync(log, request.Object, lastId, responseStream, timer, stop.Token);
+            await WatchLoopAsync(log, request.Object, lastId, await ProjectView.ForAsync(grains, context), responseStream, timer, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -43,15 +61,18 @@ internal sealed partial class FleetServiceImpl
         }
     }
 
-    private static async Task WatchLoopAsync(IEventLogGrain log, string obj, long lastId, IServerStreamWriter<Event> responseStream,
-        PeriodicTimer timer, CancellationToken cancellationToken)
+    private static async Task WatchLoopAsync(IEventLogGrain log, string obj, long lastId, ProjectView? view,
+        IServerStreamWriter<Event> responseStream, PeriodicTimer timer, CancellationToken cancellationToken)
     {
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             foreach (var record in await log.ListAfterAsync(lastId, obj))
             {
-                await responseStream.WriteAsync(record.ToProto(), cancellationToken);
                 lastId = record.Id;
+                if (view is null || await view.AllowsEventAsync(record.Object))
+                {
+                    await responseStream.WriteAsync(record.ToProto(), cancellationToken);
+                }
             }
         }
     }

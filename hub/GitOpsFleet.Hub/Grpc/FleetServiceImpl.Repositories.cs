@@ -32,10 +32,11 @@ internal sealed partial class FleetServiceImpl
     public override async Task<ListRepositoriesResponse> ListRepositories(ListRepositoriesRequest request, ServerCallContext context)
     {
         var reply = new ListRepositoriesResponse();
+        var view = await ProjectView.ForAsync(grains, context);
         foreach (var name in (await grains.Index(IndexKeys.Repositories).ListAsync()).Keys)
         {
             var model = await grains.GetGrain<IRepositoryGrain>(name).GetAsync();
-            if (model is not null)
+            if (model is not null && (view?.AllowsRepository(model.Name, model.Url) ?? true))
             {
                 reply.Repositories.Add(model.ToProto());
             }

@@ -59,7 +59,8 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
     {
         var selector = ParseSelector(request.Selector, "selector");
         var index = await grains.Index(IndexKeys.Clusters).ListAsync();
-        var infos = await Task.WhenAll(index.Where(c => Names.Matches(selector, c.Value))
+        var view = await ProjectView.ForAsync(grains, context);
+        var infos = await Task.WhenAll(index.Where(c => Names.Matches(selector, c.Value) && (view?.AllowsCluster(c.Value) ?? true))
             .Select(c => grains.GetGrain<IClusterGrain>(c.Key).GetAsync()));
         var reply = new ListClustersResponse();
         reply.Clusters.AddRange(infos.OfType<ClusterInfo>().Select(info => info.ToProto()));
@@ -69,8 +70,14 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
     public override async Task<Cluster> GetCluster(GetClusterRequest request, ServerCallContext context)
     {
         RequireDnsLabel(request.Name, "name");
-        var info = await grains.GetGrain<IClusterGrain>(request.Name).GetAsync() ?? throw HubException.NotFound($"cluster {request.Name}");
-        return info.ToProto();
+        var info = await grains.GetGrain<IClusterGrain>(request.Name).GetAsync();
+        if (await ProjectView.ForAsync(grains, context) is { } view && (info is null || !view.AllowsCluster(info.Labels)))
+        {
+            // An unknown cluster reads the same as one outside the project: no names leak across projects.
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"cluster {request.Name} is not among the clusters project {view.ProjectName}'s destinations select"));
+        }
+        return (info ?? throw HubException.NotFound($"cluster {request.Name}")).ToProto();
     }
 
     public override async Task<Empty> RemoveCluster(RemoveClusterRequest request, ServerCallContext context)

@@ -1,20 +1,16 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using GitOpsFleet.Hub.Tests.Support;
 using GitOpsFleet.Protos.Fleet;
 using Google.Protobuf;
+using static GitOpsFleet.Hub.Tests.Api.JsonApi;
 
 namespace GitOpsFleet.Hub.Tests.Api;
 
-/// <summary>The /api/v1 JSON endpoints on the HTTP port: same tokens, roles and errors as gRPC.</summary>
+/// <summary>The /api/v1 JSON endpoints (transcoded) on the HTTP port: same tokens, roles and errors as gRPC.</summary>
 public sealed class FleetJsonApiTests
 {
-    private const string RepoUrl = "https://git.example/json.git";
-    private const string ConfigMap = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"color":"blue"}}""";
-
     [Fact]
-    public async Task GetClusters_NoToken_401Problem()
+    public async Task GetClusters_NoToken_401JsonError()
     {
         await using var hub = await TestHub.StartAsync();
         using var http = Client(hub, token: null);
@@ -22,8 +18,8 @@ public sealed class FleetJsonApiTests
         var response = await http.GetAsync("/api/v1/clusters");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("Bearer", await ProblemDetailAsync(response));
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Bearer", await ErrorMessageAsync(response));
     }
 
     [Fact]
@@ -72,9 +68,9 @@ public sealed class FleetJsonApiTests
         var syncMissing = await http.PostAsync("/api/v1/applications/nowhere:sync", content: null);
 
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        Assert.Contains("nowhere", await ProblemDetailAsync(missing));
+        Assert.Contains("nowhere", await ErrorMessageAsync(missing));
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
-        Assert.Contains("name", await ProblemDetailAsync(invalid));
+        Assert.Contains("name", await ErrorMessageAsync(invalid));
         Assert.Equal(HttpStatusCode.NotFound, syncMissing.StatusCode);
     }
 
@@ -91,7 +87,7 @@ public sealed class FleetJsonApiTests
 
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, sync.StatusCode);
-        Assert.Contains("readonly", await ProblemDetailAsync(sync));
+        Assert.Contains("readonly", await ErrorMessageAsync(sync));
     }
 
     [Fact]
@@ -107,40 +103,5 @@ public sealed class FleetJsonApiTests
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(list.Applications);
-    }
-
-    private static HttpClient Client(TestHub hub, string? token)
-    {
-        var http = new HttpClient { BaseAddress = hub.Host.HttpAddress };
-        if (token is not null)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        return http;
-    }
-
-    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response)
-    {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return problem.RootElement.GetProperty("detail").GetString() ?? "";
-    }
-
-    private static async Task CreateAppAsync(TestHub hub, string name)
-    {
-        hub.Git.SetHead(RepoUrl, "main", "c1");
-        hub.Renderer.SetManifests("c1", ConfigMap);
-        await hub.Fleet.AddRepositoryAsync(new AddRepositoryRequest { Repository = new Repository { Name = "apps", Url = RepoUrl }, Upsert = true });
-        await hub.Fleet.CreateApplicationAsync(new CreateApplicationRequest
-        {
-            Application = new Application
-            {
-                Name = name,
-                Spec = new ApplicationSpec
-                {
-                    Source = new ApplicationSource { Repo = "apps", Path = "app", Revision = "main" },
-                    Destination = new ApplicationDestination { Namespace = "web" },
-                },
-            },
-        });
     }
 }
