@@ -72,7 +72,14 @@ public sealed class RolloutLifecycleTests
         // c10 (wave 1, already passed) and c11 (wave 3, not reached) join now.
         await bed.AddClusterAsync("c10", wave: 1);
         await bed.AddClusterAsync("c11", wave: 3);
-        await bed.WaitForAllAtAsync(["c10", "c11"], v1);
+        // Still waiting for approval: c10's wave already passed, so it gets v2 now; c11 waits for wave 3 on v1.
+        await bed.WaitForAllAtAsync(["c10"], v2);
+        await bed.WaitForAllAtAsync(["c11"], v1);
+        var waiting = await bed.GetRolloutAsync();
+        Assert.Equal("WaitingApproval", waiting.Phase);
+        Assert.Equal("Succeeded", waiting.Waves[0].Clusters.Single(c => c.Cluster == "c10").Phase);
+        Assert.Equal("Pending", waiting.Waves[2].Clusters.Single(c => c.Cluster == "c11").Phase);
+        Assert.Single(waiting.Events, e => e.Type == "RolloutWaitingApproval");
         await bed.Fleet.PromoteRolloutAsync(new RolloutActionRequest { Name = RolloutTestBed.App }, bed.Auth);
         var rollout = await bed.WaitForRolloutAsync(r => r.ToRevision == v2 && r.Phase == "Succeeded", "the rollout to finish");
         Assert.Contains(rollout.Waves[0].Clusters, c => c.Cluster == "c10");

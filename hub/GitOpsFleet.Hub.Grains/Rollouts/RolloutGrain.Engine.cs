@@ -83,11 +83,14 @@ internal sealed partial class RolloutGrain
 
     private void ArmIfActive()
     {
-        if (state.State.Current is { Phase: RolloutPhases.Progressing } && _timer is null)
+        if (Ticks(state.State.Current) && _timer is null)
         {
             _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, TickPeriod) { KeepAlive = true });
         }
     }
+
+    /// <summary>The timer runs while clusters move and while a wave waits for approval (joining clusters are admitted then, too).</summary>
+    private static bool Ticks(RolloutRecord? rollout) => rollout is { Phase: RolloutPhases.Progressing or RolloutPhases.WaitingApproval };
 
     private void Disarm()
     {
@@ -98,7 +101,7 @@ internal sealed partial class RolloutGrain
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         var rollout = state.State.Current;
-        if (rollout is not { Phase: RolloutPhases.Progressing })
+        if (rollout is null || !Ticks(rollout))
         {
             Disarm();
             return;
@@ -114,7 +117,7 @@ internal sealed partial class RolloutGrain
         {
             LogTickFailed(ex, Name);
         }
-        if (state.State.Current is not { Phase: RolloutPhases.Progressing })
+        if (!Ticks(state.State.Current))
         {
             Disarm();
         }
@@ -131,11 +134,17 @@ internal sealed partial class RolloutGrain
         }
         var strategy = rollout.Strategy ?? app.Spec.Rollout ?? new RolloutStrategyModel([], "", 0, 0, "");
         var wave = rollout.Waves[rollout.CurrentWave];
-        var changed = false;
+        var targets = app.Targets.ToDictionary(t => t.Cluster, StringComparer.Ordinal);
+        // Before any gate: a cluster joining while a wave waits for approval still gets the revision its passed wave reached.
+        var changed = await AdmitJoinedClustersAsync(rollout, strategy, targets.Keys);
         if (wave.Phase is RolloutPhases.Pending or RolloutPhases.WaitingApproval)
         {
             if (wave.RequireApproval && !wave.Approved)
             {
+                if (rollout.Phase == RolloutPhases.WaitingApproval)
+                {
+                    return changed;
+                }
                 SetWavePhase(wave, RolloutPhases.WaitingApproval);
                 await SetPhaseAsync(rollout, RolloutPhases.WaitingApproval, RolloutEventTypes.WaitingApproval, RolloutActors.System,
                     $"wave {wave.Name} waits for `fleet rollout promote {Name}`");
@@ -147,8 +156,6 @@ internal sealed partial class RolloutGrain
             changed = true;
         }
 
-        var targets = app.Targets.ToDictionary(t => t.Cluster, StringComparer.Ordinal);
-        changed |= await AdmitJoinedClustersAsync(rollout, strategy, targets.Keys);
         changed |= Evaluate(rollout, strategy, wave, targets);
         var failed = wave.Clusters.Where(c => c.Phase == RolloutPhases.Failed).ToList();
         if (failed.Count > strategy.MaxFailures)
