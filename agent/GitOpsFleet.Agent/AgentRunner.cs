@@ -32,6 +32,7 @@ public sealed partial class AgentRunner : IHubOutbox
     private readonly ConcurrentDictionary<string, AppWorker> _workers = new(StringComparer.Ordinal);
     private readonly TimeProvider _time = TimeProvider.System;
     private volatile Channel<AgentMessage>? _outbox;
+    private AgentCredential? _rotatedCredential;
 
     public AgentRunner(AgentOptions options, IKubernetes kubernetes, ILoggerFactory loggerFactory)
     {
@@ -64,6 +65,8 @@ public sealed partial class AgentRunner : IHubOutbox
             var backoff = new Backoff(_options.ReconnectBase, _options.ReconnectCap);
             while (!cancellationToken.IsCancellationRequested)
             {
+                // A credential the hub rotated on the last stream is the one to connect with now.
+                credential = Interlocked.Exchange(ref _rotatedCredential, null) ?? credential;
                 try
                 {
                     await using var session = new HubSession(this, client, manager, store, watcher, credential, kubernetesVersion, backoff);
@@ -109,6 +112,9 @@ public sealed partial class AgentRunner : IHubOutbox
     internal IReadOnlyDictionary<string, AppWorker> Workers => _workers;
 
     internal void AttachOutbox(Channel<AgentMessage>? outbox) => _outbox = outbox;
+
+    /// <summary>The hub sent a new credential (already stored): the next connect uses it.</summary>
+    internal void OnCredentialRotated(AgentCredential credential) => Interlocked.Exchange(ref _rotatedCredential, credential);
 
     internal AppWorker GetWorker(string app, ResourceManager manager, ManagedObjectWatcher watcher)
         => _workers.GetOrAdd(app, name =>

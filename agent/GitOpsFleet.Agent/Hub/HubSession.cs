@@ -65,6 +65,9 @@ internal sealed partial class HubSession(
                 case HubMessage.BodyOneofCase.Command:
                     OnCommand(message.Command, token);
                     break;
+                case HubMessage.BodyOneofCase.RotateCredential:
+                    await OnRotateCredentialAsync(message.RotateCredential, token).ConfigureAwait(false);
+                    break;
             }
         }
     }
@@ -136,6 +139,17 @@ internal sealed partial class HubSession(
         var results = await manager.RemoveAsync(remove.App, remove.Prune, token).ConfigureAwait(false);
         await store.DeleteDesiredAsync(remove.App, token).ConfigureAwait(false);
         LogRemoved(remove.App, remove.Prune, results.Count(r => r.Action == ResourceAction.Pruned));
+    }
+
+    private async Task OnRotateCredentialAsync(CredentialRotation rotation, CancellationToken token)
+    {
+        // Stored first, acknowledged second: the hub drops the old credential on the acknowledgement, so
+        // a crash in between leaves the agent holding one the hub still accepts (the new one: it counts).
+        var rotated = credential with { Credential = rotation.Credential };
+        await store.SaveCredentialAsync(rotated, token).ConfigureAwait(false);
+        runner.OnCredentialRotated(rotated);
+        _outbox.Writer.TryWrite(new AgentMessage { CredentialAck = new CredentialAck { RotationId = rotation.RotationId } });
+        LogCredentialRotated(rotated.ClusterName, store.Namespace, AgentStateStore.CredentialSecretName);
     }
 
     private void OnCommand(Command command, CancellationToken token)
@@ -224,6 +238,9 @@ internal sealed partial class HubSession(
         _linked?.Dispose();
         _sessionStop.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {Cluster}: the hub rotated the agent credential; stored in Secret {Namespace}/{Secret} and acknowledged")]
+    private partial void LogCredentialRotated(string cluster, string @namespace, string secret);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to the hub as {Cluster} (heartbeat every {Seconds} s)")]
     private partial void LogConnected(string cluster, int seconds);

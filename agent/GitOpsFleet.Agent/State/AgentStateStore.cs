@@ -17,6 +17,9 @@ internal sealed class AgentStateStore(KubeRestClient client, string ns)
     public const string CredentialSecretName = "gitopsfleet-agent";
     private const string RoleLabel = "gitopsfleet.io/role";
 
+    /// <summary>The namespace holding the agent's state.</summary>
+    public string Namespace => ns;
+
     private string SecretPath(string name) => $"/api/v1/namespaces/{ns}/secrets/{name}";
 
     public async Task<AgentCredential?> LoadCredentialAsync(CancellationToken cancellationToken)

@@ -16,6 +16,7 @@ internal static class ClusterCommands
         cluster.Subcommands.Add(Get(app));
         cluster.Subcommands.Add(Remove(app));
         cluster.Subcommands.Add(Approve(app));
+        cluster.Subcommands.Add(RotateCredential(app));
         return cluster;
     }
 
@@ -28,7 +29,8 @@ internal static class ClusterCommands
         var labels = new Option<string[]>("--label", "-l") { Description = "Label for clusters that join with it (k=v, repeatable)", AllowMultipleArgumentsPerToken = false };
         var manifests = new Option<bool>("--manifests") { Description = "Print only the Kubernetes manifests that deploy the agent (pipe to kubectl apply -f -)" };
         var requireApproval = new Option<bool>("--require-approval") { Description = "Clusters that join with it receive nothing until 'fleet cluster approve NAME'" };
-        var create = new Command("create", "Create a join token and print the agent command that uses it") { ttl, reusable, labels, manifests, requireApproval };
+        var clusterName = new Option<string?>("--cluster-name") { Description = "The joining cluster's name (a DNS label), filled into the agent command and manifests; without it they hold a CLUSTER_NAME placeholder" };
+        var create = new Command("create", "Create a join token and print the agent command that uses it") { ttl, reusable, labels, manifests, requireApproval, clusterName };
         app.WithAction(create, async (ctx, parse, ct) =>
         {
             var request = new CreateJoinTokenRequest
@@ -36,6 +38,7 @@ internal static class ClusterCommands
                 TtlSeconds = (int)Math.Min(int.MaxValue, Parse.Duration(parse.GetValue(ttl)!, "--ttl").TotalSeconds),
                 Reusable = parse.GetValue(reusable),
                 RequireApproval = parse.GetValue(requireApproval),
+                ClusterName = parse.GetValue(clusterName) is { } name ? Parse.DnsLabel(name, "--cluster-name") : "",
             };
             request.Labels.Add(Parse.Labels(parse.GetValue(labels), "--label"));
             var token = await ctx.Client.CreateJoinTokenAsync(request, ctx.Call(ct));
@@ -125,6 +128,7 @@ internal static class ClusterCommands
                 w.WriteLine($"Kubernetes:   {(c.KubernetesVersion.Length == 0 ? "-" : c.KubernetesVersion)}");
                 w.WriteLine($"Registered:   {Display.Time(c.RegisteredUnixMs)}");
                 w.WriteLine($"Last seen:    {Display.Time(c.LastSeenUnixMs)}");
+                w.WriteLine($"Credential:   {CredentialState(c)}");
                 w.WriteLine($"Applications: {(c.Applications.Count == 0 ? "-" : string.Join(", ", c.Applications))}");
             });
             return ExitCodes.Success;
@@ -143,6 +147,37 @@ internal static class ClusterCommands
             return ExitCodes.Success;
         });
     }
+
+    private static Command RotateCredential(CliApp app)
+    {
+        var name = new Argument<string>("NAME") { Description = "Cluster name" };
+        var revokeOldNow = new Option<bool>("--revoke-old-now")
+        {
+            Description = "Cut the old credential at once (compromised): the agent is disconnected and must join again with a new join token",
+        };
+        var rotate = new Command("rotate-credential", "Give the cluster's agent a new credential over its stream; the old one works until the agent has stored it") { name, revokeOldNow };
+        return app.WithAction(rotate, async (ctx, parse, ct) =>
+        {
+            var clusterName = parse.GetValue(name)!;
+            var c = await ctx.Client.RotateClusterCredentialAsync(
+                new RotateClusterCredentialRequest { Name = clusterName, RevokeOldNow = parse.GetValue(revokeOldNow) }, ctx.Call(ct));
+            ctx.Printer.Print(c, w => w.WriteLine(c.CredentialRevoked
+                ? $"cluster {clusterName}: credential revoked; start its agent with a new join token (fleet cluster join-token create)"
+                : c.CredentialRotationPending && c.Connected
+                    ? $"cluster {clusterName}: new credential sent to the agent; the old one works until the agent has stored it (fleet cluster get {clusterName})"
+                    : c.CredentialRotationPending
+                        ? $"cluster {clusterName}: agent offline; the new credential is delivered when it connects, the old one works until then"
+                        : $"cluster {clusterName}: credential rotated"));
+            return ExitCodes.Success;
+        });
+    }
+
+    /// <summary>"rotation pending", "revoked ...", "rotated 2m ago" or "not rotated since registration".</summary>
+    internal static string CredentialState(Cluster c) =>
+        c.CredentialRevoked ? "revoked (the agent needs a new join token)"
+        : c.CredentialRotationPending ? "rotation pending (the old credential works until the agent acknowledges)"
+        : c.CredentialRotatedUnixMs > 0 ? $"rotated {Display.Age(c.CredentialRotatedUnixMs)} ago"
+        : "not rotated since registration";
 
     private static Command Approve(CliApp app)
     {

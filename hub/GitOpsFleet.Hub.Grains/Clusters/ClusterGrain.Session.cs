@@ -51,7 +51,7 @@ internal sealed partial class ClusterGrain
             await AppendEventAsync(EventTypes.ClusterConnected, $"cluster {Name} connected (agent {hello.AgentVersion}, Kubernetes {hello.KubernetesVersion})");
             await NotifyApplicationsOfConnectionAsync(true);
         }
-        return new AttachResult(applications, desired, removals);
+        return new AttachResult(applications, desired, removals) { RotateCredential = state.State.RotationRequestedUnixMs > 0 };
     }
 
     public Task HeartbeatAsync(Guid sessionId, IAgentSessionObserver observer)

@@ -27,8 +27,9 @@ internal sealed partial class ClusterGrain(
     {
         if (state.State.Exists)
         {
-            // The name belongs to whoever holds its credential; a new registration would take it over.
-            return RegistrationOutcome.NameTaken;
+            // The name belongs to whoever holds its credential; a new registration would take it over
+            // (unless that credential was revoked: then a new join token brings the cluster back).
+            return state.State.CredentialRevoked ? await RejoinAfterRevocationAsync(registration) : RegistrationOutcome.NameTaken;
         }
         state.State.Exists = true;
         state.State.CredentialHash = registration.CredentialHash;
@@ -44,8 +45,6 @@ internal sealed partial class ClusterGrain(
         return RegistrationOutcome.Registered;
     }
 
-    public Task<bool> VerifyCredentialAsync(string credentialHash) =>
-        Task.FromResult(state.State.Exists && CryptographicEquals(state.State.CredentialHash, credentialHash));
 
     public Task<ClusterInfo?> GetAsync() => Task.FromResult(state.State.Exists ? ToInfo() : null);
 
@@ -158,6 +157,9 @@ internal sealed partial class ClusterGrain(
         state.State.Apps.Where(a => !a.Value.Removed).Select(a => a.Key).Order(StringComparer.Ordinal).ToList())
     {
         PendingApproval = state.State.PendingApproval,
+        CredentialRotationPending = state.State.RotationRequestedUnixMs > 0,
+        CredentialRotatedUnixMs = state.State.CredentialRotatedUnixMs,
+        CredentialRevoked = state.State.CredentialRevoked,
     };
 
     private void EnsureExists()

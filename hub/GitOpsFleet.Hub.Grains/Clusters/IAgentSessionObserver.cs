@@ -10,6 +10,9 @@ public interface IAgentSessionObserver : IGrainObserver
 
     [OneWay] Task OnCommandAsync(string app, AgentCommandKind kind, string requestId);
 
+    /// <summary>A new credential for the agent to store and acknowledge (never persisted on the hub).</summary>
+    [OneWay] Task OnRotateCredentialAsync(string rotationId, string credential);
+
     /// <summary>The hub ends this session (cluster removed, or a newer session took over).</summary>
     [OneWay] Task OnClosedAsync(string reason);
 }

@@ -31,4 +31,14 @@ public interface IClusterGrain : IGrainWithStringKey
     Task RemoveApplicationAsync(string app, bool prune);
 
     Task SendCommandAsync(string app, AgentCommandKind kind, string requestId);
+
+    /// <summary>
+    /// Starts a credential rotation: <paramref name="credential"/> goes to the connected agent (the old one
+    /// works until it acknowledges); offline, the rotation waits for its next connect. With
+    /// <paramref name="revokeOldNow"/> every credential is cut at once and the session ended instead.
+    /// </summary>
+    Task<ClusterInfo> RotateCredentialAsync(string credentialHash, string credential, bool revokeOldNow);
+
+    /// <summary>The agent on <paramref name="sessionId"/> stored rotation <paramref name="rotationId"/>: the old credential stops working.</summary>
+    Task AcknowledgeCredentialAsync(Guid sessionId, string rotationId);
 }

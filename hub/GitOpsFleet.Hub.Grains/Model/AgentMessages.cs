@@ -42,4 +42,8 @@ public sealed record AgentHello(
 public sealed record AttachResult(
     IReadOnlyList<string> Applications,
     IReadOnlyList<DesiredApp> Desired,
-    IReadOnlyList<RemoveApp> Removals);
+    IReadOnlyList<RemoveApp> Removals)
+{
+    /// <summary>A credential rotation waits for this agent: mint one and deliver it on this session.</summary>
+    [Id(3)] public bool RotateCredential { get; init; }
+}

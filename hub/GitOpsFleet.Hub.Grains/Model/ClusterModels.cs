@@ -14,6 +14,15 @@ public sealed record ClusterInfo(
 {
     /// <summary>Registered with a token that requires approval, and not approved yet: it receives nothing.</summary>
     [Id(8)] public bool PendingApproval { get; init; }
+
+    /// <summary>A credential rotation was asked for and the agent has not acknowledged a new credential yet.</summary>
+    [Id(9)] public bool CredentialRotationPending { get; init; }
+
+    /// <summary>When the agent last acknowledged a rotated credential; 0 when never rotated.</summary>
+    [Id(10)] public long CredentialRotatedUnixMs { get; init; }
+
+    /// <summary>The credential was cut at once (rotation with revoke-old-now): only a new join token brings the agent back.</summary>
+    [Id(11)] public bool CredentialRevoked { get; init; }
 }
 
 /// <summary>Outcome of a cluster registration.</summary>

@@ -11,6 +11,7 @@ public static class EventTypes
     public const string ClusterConnected = "ClusterConnected";
     public const string ClusterDisconnected = "ClusterDisconnected";
     public const string ClusterRemoved = "ClusterRemoved";
+    public const string ClusterCredentialRotated = "ClusterCredentialRotated";
     public const string ApplicationSynced = "ApplicationSynced";
     public const string ApplicationOutOfSync = "ApplicationOutOfSync";
     public const string ApplicationDegraded = "ApplicationDegraded";

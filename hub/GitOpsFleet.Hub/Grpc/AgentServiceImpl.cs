@@ -88,6 +88,12 @@ internal sealed partial class AgentServiceImpl(IGrainFactory grains, IHostApplic
             session.Start(new HubMessage { Welcome = welcome },
                 attach.Desired.Select(d => d.ToProto()).Concat(attach.Removals.Select(r => r.ToProto())));
             LogConnected(clusterName, attach.Desired.Count);
+            if (attach.RotateCredential)
+            {
+                // Asked while the agent was away: mint now (plaintext is never stored) and send it on this stream.
+                var credential = Secrets.NewClusterCredential(clusterName);
+                await cluster.RotateCredentialAsync(Secrets.Hash(credential), credential, revokeOldNow: false);
+            }
 
             var writer = WriteOutboxAsync(session, responseStream, stop.Token);
             try
@@ -164,6 +170,9 @@ internal sealed partial class AgentServiceImpl(IGrainFactory grains, IHostApplic
                         break;
                     case AgentMessage.BodyOneofCase.Heartbeat:
                         await cluster.HeartbeatAsync(session.Id, observer);
+                        break;
+                    case AgentMessage.BodyOneofCase.CredentialAck:
+                        await cluster.AcknowledgeCredentialAsync(session.Id, message.CredentialAck.RotationId);
                         break;
                     case AgentMessage.BodyOneofCase.Diff:
                         LogDiffIgnored(clusterName, message.Diff.App);

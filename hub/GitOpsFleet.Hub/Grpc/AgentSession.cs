@@ -49,6 +49,9 @@ internal sealed class AgentSession : IAgentSessionObserver
     public Task OnCommandAsync(string app, AgentCommandKind kind, string requestId) =>
         Enqueue(new HubMessage { Command = new Command { App = app, Kind = (CommandKind)(int)kind, RequestId = requestId } });
 
+    public Task OnRotateCredentialAsync(string rotationId, string credential) =>
+        Enqueue(new HubMessage { RotateCredential = new CredentialRotation { RotationId = rotationId, Credential = credential } });
+
     public Task OnClosedAsync(string reason)
     {
         CloseReason = reason;

@@ -63,6 +63,8 @@ internal static class FleetAuthorization
         ["GetCluster"] = ProjectViewRead,
         ["RemoveCluster"] = FleetWrite,
         ["ApproveCluster"] = FleetWrite,
+        // Mints and cuts credentials: as sensitive as token management.
+        ["RotateClusterCredential"] = FleetAdmin,
 
         ["AddRepository"] = FleetWrite,
         ["ListRepositories"] = ProjectViewRead,

@@ -18,6 +18,9 @@ internal static class FleetMapping
             KubernetesVersion = info.KubernetesVersion,
             RegisteredUnixMs = info.RegisteredUnixMs,
             PendingApproval = info.PendingApproval,
+            CredentialRotationPending = info.CredentialRotationPending,
+            CredentialRotatedUnixMs = info.CredentialRotatedUnixMs,
+            CredentialRevoked = info.CredentialRevoked,
         };
         proto.Labels.Add(info.Labels.ToDictionary());
         proto.Applications.AddRange(info.Applications);

@@ -65,6 +65,22 @@ internal sealed partial class FakeFleetService : FleetService.FleetServiceBase
         return Task.FromResult(new Cluster { Name = request.Name });
     }
 
+    public override Task<Cluster> GetCluster(GetClusterRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        return Task.FromResult(Clusters.FirstOrDefault(c => c.Name == request.Name)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"cluster {request.Name} not found")));
+    }
+
+    public override Task<Cluster> RotateClusterCredential(RotateClusterCredentialRequest request, ServerCallContext context)
+    {
+        Record(request, context);
+        var cluster = Clusters.FirstOrDefault(c => c.Name == request.Name)?.Clone() ?? new Cluster { Name = request.Name };
+        cluster.CredentialRevoked = request.RevokeOldNow;
+        cluster.CredentialRotationPending = !request.RevokeOldNow;
+        return Task.FromResult(cluster);
+    }
+
     public List<Event> Events { get; } = [];
 
     public override Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
@@ -75,11 +91,22 @@ internal sealed partial class FakeFleetService : FleetService.FleetServiceBase
         return Task.FromResult(response);
     }
 
+    /// <summary>One entry per WatchEvents call: the events it sends, then the status it ends with (null: stays open).</summary>
+    public ConcurrentQueue<(Event[] Send, Status? End)> WatchScript { get; } = new();
+
+    /// <summary>Sends the scripted events (or all <see cref="Events"/>), then ends as scripted or stays open like a real watch.</summary>
     public override async Task WatchEvents(WatchEventsRequest request, IServerStreamWriter<Event> responseStream, ServerCallContext context)
     {
         Record(request, context);
-        foreach (var e in Events.Where(e => request.Object.Length == 0 || e.Object == request.Object))
+        await context.WriteResponseHeadersAsync([]);
+        var (send, end) = WatchScript.TryDequeue(out var step)
+            ? step
+            : ([.. Events.Where(e => request.Object.Length == 0 || e.Object == request.Object)], null);
+        foreach (var e in send)
             await responseStream.WriteAsync(e, context.CancellationToken);
+        if (end is { } status)
+            throw new RpcException(status);
+        await Task.Delay(Timeout.Infinite, context.CancellationToken);
     }
 
     public override Task<Repository> AddRepository(AddRepositoryRequest request, ServerCallContext context)
