@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GitOpsFleet.Cli.Tests.Support;
 using GitOpsFleet.Protos.Fleet;
 
@@ -27,16 +26,5 @@ public sealed class EventCommandsTests : IAsyncLifetime
         var lines = result.Stdout.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.Equal("2026-11-26 10:00:01Z   ApplicationSynced   application/guestbook   application guestbook is Synced", lines[1]);
-    }
-
-    [Fact]
-    public async Task Events_WatchJson_PrintsOneJsonObjectPerLine()
-    {
-        var result = await _hub.RunAsync("events", "--watch", "-o", "json");
-
-        Assert.Equal(0, result.ExitCode);
-        var lines = result.Stdout.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["ClusterConnected", "ApplicationSynced"], lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString()));
-        Assert.IsType<WatchEventsRequest>(Assert.Single(_hub.Service.Requests));
     }
 }

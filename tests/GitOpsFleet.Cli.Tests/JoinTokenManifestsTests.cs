@@ -30,4 +30,23 @@ public sealed class JoinTokenManifestsTests : IAsyncLifetime
         Assert.Contains("agentManifests", result.Stdout);
         Assert.Contains("gitopsfleet-system", result.Stdout);
     }
+
+    [Fact]
+    public async Task JoinTokenCreate_ClusterName_SentToTheHub()
+    {
+        var result = await _hub.RunAsync("cluster", "join-token", "create", "--cluster-name", "edge-1", "--manifests");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("edge-1", Assert.IsType<CreateJoinTokenRequest>(Assert.Single(_hub.Service.Requests)).ClusterName);
+    }
+
+    [Fact]
+    public async Task JoinTokenCreate_InvalidClusterName_RefusedBeforeCallingTheHub()
+    {
+        var result = await _hub.RunAsync("cluster", "join-token", "create", "--cluster-name", "Edge_1");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--cluster-name 'Edge_1' is not a valid name", result.Stderr);
+        Assert.Empty(_hub.Service.Requests);
+    }
 }

@@ -1,12 +1,11 @@
 using System.CommandLine;
-using Grpc.Core;
 using GitOpsFleet.Cli.Infrastructure;
 using GitOpsFleet.Cli.Output;
 using GitOpsFleet.Protos.Fleet;
 
 namespace GitOpsFleet.Cli.Commands;
 
-/// <summary><c>fleet events [--object x] [--watch]</c>: what happened in the fleet.</summary>
+/// <summary><c>fleet events [--object x] [--watch]</c>: what happened in the fleet (--watch reconnects: <see cref="EventWatch"/>).</summary>
 internal static class EventCommands
 {
     private static readonly Google.Protobuf.JsonFormatter LineJson = new(Google.Protobuf.JsonFormatter.Settings.Default);
@@ -32,31 +31,17 @@ internal static class EventCommands
                 return ExitCodes.Success;
             }
 
-            using var call = ctx.Client.WatchEvents(new WatchEventsRequest { Object = objectFilter }, ctx.Call(ct));
-            try
+            return await EventWatch.RunAsync(ctx, objectFilter, async e =>
             {
-                await foreach (var e in call.ResponseStream.ReadAllAsync(ct))
+                // One line per event in every format, so the output can be piped while it grows.
+                var line = ctx.Printer.Format switch
                 {
-                    // One line per event in every format, so the output can be piped while it grows.
-                    var line = ctx.Printer.Format switch
-                    {
-                        "json" or "yaml" => LineJson.Format(e),
-                        _ => $"{Display.Time(e.UnixMs)}   {e.Type}   {e.Object}   {e.Message}",
-                    };
-                    await ctx.Stdout.WriteLineAsync(line);
-                    await ctx.Stdout.FlushAsync(ct);
-                }
-            }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested)
-            {
-                return ExitCodes.Success; // Ctrl+C ends a watch normally
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return ExitCodes.Success;
-            }
-
-            return ExitCodes.Success;
+                    "json" or "yaml" => LineJson.Format(e),
+                    _ => $"{Display.Time(e.UnixMs)}   {e.Type}   {e.Object}   {e.Message}",
+                };
+                await ctx.Stdout.WriteLineAsync(line);
+                await ctx.Stdout.FlushAsync(ct);
+            }, ct);
         });
     }
 }

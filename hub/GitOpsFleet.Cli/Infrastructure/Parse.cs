@@ -62,6 +62,17 @@ internal static partial class Parse
         return name;
     }
 
+    /// <summary>A Kubernetes-style DNS label (cluster names): lower-case letters, digits and '-', at most 63.</summary>
+    public static string DnsLabel(string text, string option)
+    {
+        if (text.Length > 63 || !DnsLabelPattern().IsMatch(text))
+            throw new CliException($"{option} '{text}' is not a valid name (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63)");
+        return text;
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
+    private static partial Regex DnsLabelPattern();
+
     [GeneratedRegex(@"(?<n>\d+(?:\.\d+)?)(?<u>ms|s|m|h|d)")]
     private static partial Regex DurationPart();
 

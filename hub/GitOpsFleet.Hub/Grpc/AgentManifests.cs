@@ -4,8 +4,8 @@ namespace GitOpsFleet.Hub.Grpc;
 
 /// <summary>
 /// The Kubernetes manifests that deploy an agent with a join token (returned in JoinToken.agent_manifests,
-/// so API users get them as well as the CLI). Apply with <c>kubectl apply -f -</c> after replacing
-/// <see cref="ClusterNamePlaceholder"/> with the cluster's name.
+/// so API users get them as well as the CLI). Apply with <c>kubectl apply -f -</c>; when the join token request
+/// named no cluster, replace <see cref="ClusterNamePlaceholder"/> with the cluster's name first.
 /// </summary>
 internal static class AgentManifests
 {
@@ -18,7 +18,7 @@ internal static class AgentManifests
     /// <summary>The Secret holding the join token (the agent keeps its own credential in the Secret gitopsfleet-agent).</summary>
     public const string JoinTokenSecretName = "gitopsfleet-join-token";
 
-    /// <summary>Stands for the cluster's name: one token may serve many clusters, so the hub cannot know it.</summary>
+    /// <summary>Stands for the cluster's name when the request gave none (one token may serve many clusters).</summary>
     public const string ClusterNamePlaceholder = "CLUSTER_NAME";
 
     /// <summary>The container image of the agent.</summary>
@@ -31,9 +31,10 @@ internal static class AgentManifests
         // data (base64) rather than stringData: every API server stores it as given.
         var token = Quote(Convert.ToBase64String(Encoding.UTF8.GetBytes(joinToken)));
         var cluster = Quote(clusterName);
-        var yaml = new StringBuilder();
+        var yaml = new StringBuilder(clusterName == ClusterNamePlaceholder
+            ? $"# GitOpsFleet agent. Replace {ClusterNamePlaceholder} with this cluster's name (a DNS label), then:\n"
+            : $"# GitOpsFleet agent for cluster {clusterName}. Apply with:\n");
         yaml.Append($"""
-            # GitOpsFleet agent. Replace {ClusterNamePlaceholder} with this cluster's name (a DNS label), then:
             #   kubectl apply --server-side -f THIS_FILE
             apiVersion: v1
             kind: Namespace

@@ -25,6 +25,11 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
                 throw HubException.Invalid("labels", "a label key is empty");
             }
         }
+        if (request.ClusterName.Length > 0)
+        {
+            RequireDnsLabel(request.ClusterName, "cluster_name");
+        }
+        var clusterName = request.ClusterName.Length > 0 ? request.ClusterName : AgentManifests.ClusterNamePlaceholder;
         var ttl = request.TtlSeconds > 0 ? TimeSpan.FromSeconds(request.TtlSeconds) : DefaultJoinTokenTtl;
         var id = Secrets.NewId();
         var token = $"gfj_{Secrets.NewSecret()}";
@@ -32,9 +37,9 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
         var record = new JoinTokenRecord(id, Secrets.Hash(token), (now + ttl).ToUnixTimeMilliseconds(), request.Reusable,
             new Dictionary<string, string>(request.Labels), 0, false, now.ToUnixTimeMilliseconds()) { RequireApproval = request.RequireApproval };
         await grains.JoinTokens().CreateAsync(record);
-        var reply = record.ToProto(AgentCommand(context, token));
+        var reply = record.ToProto(AgentCommand(context, token, clusterName));
         reply.Token = token;
-        reply.AgentManifests = AgentManifests.Render(HubUrl(context), token);
+        reply.AgentManifests = AgentManifests.Render(HubUrl(context), token, clusterName);
         return reply;
     }
 
@@ -94,11 +99,17 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
     internal static string HubUrl(ServerCallContext context) =>
         $"http://{(string.IsNullOrEmpty(context.Host) ? "HUB_HOST:8081" : context.Host)}";
 
-    /// <summary>The exact command that starts an agent against this hub, as the caller reached it.</summary>
-    internal static string AgentCommand(ServerCallContext context, string token)
+    /// <summary>
+    /// The exact command that starts an agent against this hub, as the caller reached it; without a cluster
+    /// name it holds the placeholder and a trailing shell comment saying what to replace.
+    /// </summary>
+    internal static string AgentCommand(ServerCallContext context, string token, string clusterName = AgentManifests.ClusterNamePlaceholder)
     {
         var host = string.IsNullOrEmpty(context.Host) ? "HUB_HOST:8081" : context.Host;
-        return $"dotnet run --project agent/GitOpsFleet.Agent -- --hub http://{host} --join-token {token} --cluster-name NAME";
+        var command = $"dotnet run --project agent/GitOpsFleet.Agent -- --hub http://{host} --join-token {token} --cluster-name {clusterName}";
+        return clusterName == AgentManifests.ClusterNamePlaceholder
+            ? $"{command}  # replace {AgentManifests.ClusterNamePlaceholder} with this cluster's name (a DNS label)"
+            : command;
     }
 
     internal static Dictionary<string, string> ParseSelector(string selector, string field)

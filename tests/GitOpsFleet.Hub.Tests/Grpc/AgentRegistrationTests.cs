@@ -13,7 +13,7 @@ public sealed class AgentRegistrationTests
         await using var hub = await TestHub.StartAsync();
         var token = await hub.Fleet.CreateJoinTokenAsync(new CreateJoinTokenRequest { Labels = { ["env"] = "dev" } });
         Assert.StartsWith("dotnet run --project agent/GitOpsFleet.Agent -- --hub http://127.0.0.1:", token.AgentCommand);
-        Assert.Contains($"--join-token {token.Token} --cluster-name NAME", token.AgentCommand);
+        Assert.Contains($"--join-token {token.Token} --cluster-name CLUSTER_NAME", token.AgentCommand);
 
         var registered = await hub.Agents.RegisterAsync(new RegisterRequest { JoinToken = token.Token, ClusterName = "alpha" });
         Assert.Equal("dev", registered.Labels["env"]);
