@@ -13,6 +13,12 @@ public sealed class SqliteGrainStorage : IGrainStorage
     private readonly string _connectionString;
     private readonly Serializer _serializer;
 
+    // One writer at a time, waited for without blocking a thread. SQLite lets one connection write at a
+    // time; the others get SQLITE_BUSY, which Microsoft.Data.Sqlite retries by Thread.Sleep on the calling
+    // thread. With a thousand cluster grains writing at once those sleeps held most of the thread pool
+    // and were most of a 1,000-cluster fanout (docs/benchmarks.md, the hub profile).
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
     public SqliteGrainStorage(string databasePath, Serializer serializer)
     {
         _serializer = serializer;
@@ -61,9 +67,22 @@ public sealed class SqliteGrainStorage : IGrainStorage
         return Task.CompletedTask;
     }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var data = _serializer.SerializeToArray(grainState.State);
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            Write(stateName, grainId, grainState, data);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private void Write<T>(string stateName, GrainId grainId, IGrainState<T> grainState, byte[] data)
+    {
         var newETag = Guid.NewGuid().ToString("N");
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -94,10 +113,22 @@ public sealed class SqliteGrainStorage : IGrainStorage
         }
         grainState.ETag = newETag;
         grainState.RecordExists = true;
-        return Task.CompletedTask;
     }
 
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            Clear(stateName, grainId, grainState);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private void Clear<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -125,7 +156,6 @@ public sealed class SqliteGrainStorage : IGrainStorage
         grainState.ETag = null;
         grainState.RecordExists = false;
         grainState.State = Activator.CreateInstance<T>();
-        return Task.CompletedTask;
     }
 
     private SqliteConnection Open()
