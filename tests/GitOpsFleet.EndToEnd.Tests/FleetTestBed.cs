@@ -15,8 +15,12 @@ internal sealed class FleetTestBed : IAsyncDisposable
 {
     private readonly CancellationTokenSource _agents = new();
     private readonly List<Task> _agentTasks = [];
+    private readonly Dictionary<string, (CancellationTokenSource Stop, Task Run)> _running = [];
+    private readonly Dictionary<string, Dictionary<string, string>> _labels = [];
     private readonly string _dataDirectory;
     private GrpcChannel? _channel;
+    private string _joinToken = "";
+    private string? _caFile;
 
     private FleetTestBed(string dataDirectory) => _dataDirectory = dataDirectory;
 
@@ -26,29 +30,79 @@ internal sealed class FleetTestBed : IAsyncDisposable
     public Metadata Auth { get; private set; } = null!;
     public Dictionary<string, IKubernetes> Clusters { get; } = [];
 
-    public static async Task<FleetTestBed> StartAsync(IReadOnlyDictionary<string, Dictionary<string, string>> clusters, CancellationToken cancellationToken)
+    public static Task<FleetTestBed> StartAsync(IReadOnlyDictionary<string, Dictionary<string, string>> clusters, CancellationToken cancellationToken) =>
+        StartAsync(clusters, tls: null, cancellationToken);
+
+    /// <summary>With <paramref name="tls"/> the hub serves TLS with its files and agents and clients trust its CA.</summary>
+    public static async Task<FleetTestBed> StartAsync(IReadOnlyDictionary<string, Dictionary<string, string>> clusters, GitOpsFleet.Tests.Tls.TestCertificates? tls, CancellationToken cancellationToken)
     {
         var bed = new FleetTestBed(Path.Combine(Path.GetTempPath(), "gitopsfleet-hub-" + Guid.NewGuid().ToString("N")[..12]));
-        bed.Hub = await HubHost.StartAsync(new HubOptions { HttpPort = 0, GrpcPort = 0, DataDirectory = bed._dataDirectory }, cancellationToken);
+        var hubOptions = new HubOptions { HttpPort = 0, GrpcPort = 0, DataDirectory = bed._dataDirectory };
+        if (tls is not null)
+        {
+            hubOptions.TlsCertificatePath = tls.CertificateFile;
+            hubOptions.TlsKeyPath = tls.KeyFile;
+            bed._caFile = tls.CaFile;
+        }
+        bed.Hub = await HubHost.StartAsync(hubOptions, cancellationToken);
         bed.Auth = new Metadata { { "authorization", $"Bearer {bed.Hub.InitialAdminToken}" } };
-        bed._channel = GrpcChannel.ForAddress(bed.Hub.GrpcAddress);
+        bed._channel = GrpcChannel.ForAddress(bed.Hub.GrpcAddress, new GrpcChannelOptions { HttpHandler = TrustingHandler(tls?.CaFile) });
         bed.Fleet = new FleetService.FleetServiceClient(bed._channel);
         bed.Simulator = await SimulatedClusterHost.StartAsync(
             new SimulatedClusterHostOptions { Port = 0, ControllerDelay = TimeSpan.FromMilliseconds(200) }, cancellationToken);
 
         var joinToken = await bed.Fleet.CreateJoinTokenAsync(new CreateJoinTokenRequest { Reusable = true }, bed.Auth, cancellationToken: cancellationToken);
+        bed._joinToken = joinToken.Token;
         foreach (var (name, labels) in clusters)
         {
             var cluster = await bed.Simulator.AddClusterAsync(name, cancellationToken);
             var kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = cluster.Server.ToString() });
             bed.Clusters[name] = kubernetes;
-            var runner = new AgentRunner(
-                new AgentOptions { HubUrl = bed.Hub.GrpcAddress.ToString(), JoinToken = joinToken.Token, ClusterName = name, Labels = labels },
-                kubernetes,
-                NullLoggerFactory.Instance);
-            bed._agentTasks.Add(Task.Run(() => runner.RunAsync(bed._agents.Token), CancellationToken.None));
+            bed._labels[name] = labels;
+            bed.StartAgent(name);
         }
         return bed;
+    }
+
+    /// <summary>Starts (again) the agent of <paramref name="name"/>; it reuses the credential stored in its cluster.</summary>
+    public void StartAgent(string name)
+    {
+        var runner = new AgentRunner(
+            new AgentOptions { HubUrl = Hub.GrpcAddress.ToString(), JoinToken = _joinToken, ClusterName = name, Labels = _labels[name], CaFile = _caFile },
+            Clusters[name],
+            NullLoggerFactory.Instance);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_agents.Token);
+        var run = Task.Run(() => runner.RunAsync(stop.Token), CancellationToken.None);
+        _running[name] = (stop, run);
+        _agentTasks.Add(run);
+    }
+
+    /// <summary>Stops the agent of <paramref name="name"/> (its cluster and stored state stay).</summary>
+    public async Task StopAgentAsync(string name)
+    {
+        var (stop, run) = _running[name];
+        await stop.CancelAsync();
+        await TestBedTeardown.WaitForAgentsAsync([run]);
+        stop.Dispose();
+    }
+
+    /// <summary>A handler for another client of this hub (trusts the test CA when the hub serves TLS).</summary>
+    public SocketsHttpHandler CreateHandler() => TrustingHandler(_caFile);
+
+    private static SocketsHttpHandler TrustingHandler(string? caFile)
+    {
+        var handler = new SocketsHttpHandler();
+        if (caFile is not null)
+        {
+            var policy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+            {
+                TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+            };
+            policy.CustomTrustStore.ImportFromPemFile(caFile);
+            handler.SslOptions.CertificateChainPolicy = policy;
+        }
+        return handler;
     }
 
     public async Task<Application> GetApplicationAsync(string name) =>
