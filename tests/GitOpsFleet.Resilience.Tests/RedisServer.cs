@@ -6,10 +6,11 @@ using System.Text;
 namespace GitOpsFleet.Resilience.Tests;
 
 /// <summary>
-/// A redis-server child process of this test run on a free loopback port, with no persistence;
+/// A redis-server child process of this test run on a free loopback port, with no persistence
+/// (<see cref="PersistentRedisServer"/> keeps an append-only file and can be killed and started again);
 /// never a system service. Missing redis-server is a failure with the fix in the message, never a skip.
 /// </summary>
-public sealed class RedisServer : IAsyncLifetime
+public class RedisServer : IAsyncLifetime
 {
     private Process? _process;
 
@@ -18,16 +19,37 @@ public sealed class RedisServer : IAsyncLifetime
     /// <summary>"127.0.0.1:PORT", the form the hub's --redis flag takes.</summary>
     public string Endpoint => $"127.0.0.1:{Port}";
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         Port = FreePort();
+        return StartProcessAsync();
+    }
+
+    /// <summary>Persistence settings; none by default.</summary>
+    protected virtual IEnumerable<string> PersistenceArguments() => ["--save", "", "--appendonly", "no"];
+
+    /// <summary>SIGKILL: no shutdown save, clients see the connection drop.</summary>
+    protected void KillProcess()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts redis-server on <see cref="Port"/> and waits until it answers PING.</summary>
+    protected async Task StartProcessAsync()
+    {
         var start = new ProcessStartInfo(FindRedisServer())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--save", "", "--appendonly", "no", "--port", Port.ToString(), "--bind", "127.0.0.1" })
+        foreach (var arg in PersistenceArguments().Concat(["--port", Port.ToString(), "--bind", "127.0.0.1"]))
         {
             start.ArgumentList.Add(arg);
         }
@@ -90,14 +112,9 @@ public sealed class RedisServer : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        _process?.Dispose();
+        KillProcess();
         return Task.CompletedTask;
     }
 }
