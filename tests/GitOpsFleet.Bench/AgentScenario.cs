@@ -14,7 +14,7 @@ namespace GitOpsFleet.Bench;
 /// mapped assemblies and native libraries; shmem: the runtime's W^X double mapping of JIT code).
 /// Options: --resources M (200), --runs R (3), --settle-s S (20), --agent-env K=V (repeatable:
 /// runtime knobs for the agent process, to measure what they would save), --agent-binary PATH (the
-/// Native AOT agent; default <see cref="DefaultAotBinary"/> when it has been published), --jit-only.
+/// Native AOT agent; default <see cref="DefaultAotBinary"/> when it has been published), --jit-only, --aot-only.
 /// With an AOT agent each run measures the JIT agent and then the AOT agent, so both see the same machine.
 /// </summary>
 internal static class AgentScenario
@@ -33,7 +33,7 @@ internal static class AgentScenario
         var settle = TimeSpan.FromSeconds(args.Int("--settle-s", 20));
         var environment = args.Pairs("--agent-env");
         var aotBinary = AotBinary(args);
-        var variants = aotBinary is null ? new[] { "jit" } : ["jit", "aot"];
+        var variants = aotBinary is null ? new[] { "jit" } : args.Flag("--aot-only") ? ["aot"] : ["jit", "aot"];
         var results = variants.ToDictionary(v => v, _ => new List<AgentRun>());
         for (var run = 1; run <= runs; run++)
         {
@@ -56,8 +56,8 @@ internal static class AgentScenario
             resources,
             settleSeconds = settle.TotalSeconds,
             agentEnvironment = environment,
-            runs = results["jit"],
-            median = medians["jit"],
+            runs = results.GetValueOrDefault("jit"),
+            median = medians.GetValueOrDefault("jit"),
             aot = aotBinary is null ? null : new { binary = aotBinary, runs = results["aot"], median = medians["aot"] },
         }, CancellationToken.None);
         return 0;
