@@ -48,7 +48,7 @@ public sealed class JoinManifestsTests
         }
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> KubectlAsync(string dir, string kubeconfig, CancellationToken cancellationToken, params string[] args)
+    internal static async Task<(int ExitCode, string Stdout, string Stderr)> KubectlAsync(string dir, string kubeconfig, CancellationToken cancellationToken, params string[] args)
     {
         var psi = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["KUBECONFIG"] = kubeconfig;

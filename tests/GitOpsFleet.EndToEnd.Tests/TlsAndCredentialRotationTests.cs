@@ -67,6 +67,38 @@ public sealed class TlsAndCredentialRotationTests
         Assert.Equal(StatusCode.Unauthenticated, await ConnectStatusAsync(bed, oldCredential));
     }
 
+    [Fact]
+    public async Task CreateJoinToken_TlsHub_ManifestsMountTheHubCaAndApply()
+    {
+        using var certificates = TestCertificates.Create();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var bed = await FleetTestBed.StartAsync(new Dictionary<string, Dictionary<string, string>>(), certificates, cts.Token);
+        var token = await bed.Fleet.CreateJoinTokenAsync(new CreateJoinTokenRequest(), bed.Auth, cancellationToken: cts.Token);
+        var cluster = await bed.Simulator.AddClusterAsync("tls-joiner", cts.Token);
+        var dir = Directory.CreateTempSubdirectory("gitopsfleet-join-tls-").FullName;
+        try
+        {
+            Assert.Contains("--ca-file HUB_CA.pem", token.AgentCommand);
+            Assert.Contains("https://", token.AgentCommand);
+            var file = Path.Combine(dir, "agent.yaml");
+            await File.WriteAllTextAsync(file, token.AgentManifests.Replace("\"CLUSTER_NAME\"", "\"tls-joiner\""), cts.Token);
+            var kubeconfig = cluster.WriteKubeconfig(Path.Combine(dir, "kubeconfig"));
+
+            var apply = await JoinManifestsTests.KubectlAsync(dir, kubeconfig, cts.Token, "apply", "--server-side", "-f", file);
+
+            Assert.True(apply.ExitCode == 0, apply.Stderr);
+            var spec = await JoinManifestsTests.KubectlAsync(dir, kubeconfig, cts.Token, "get", "deployment", "gitopsfleet-agent", "-n", "gitopsfleet-system",
+                "-o", "jsonpath={.spec.template.spec.containers[0].args} {.spec.template.spec.volumes[0].configMap.name} {.spec.template.spec.containers[0].volumeMounts[0].mountPath}");
+            Assert.Contains($"\"--hub\",\"https://{bed.Hub.GrpcAddress.Authority}\"", spec.Stdout);
+            Assert.Contains("\"--ca-file\",\"/etc/gitopsfleet/hub-ca/ca.crt\"", spec.Stdout);
+            Assert.EndsWith(" gitopsfleet-hub-ca /etc/gitopsfleet/hub-ca", spec.Stdout.Trim());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static Task WaitConnectedAsync(FleetTestBed bed, string cluster, bool connected) =>
         Eventually.UntilAsync(() => bed.Fleet.GetClusterAsync(new GetClusterRequest { Name = cluster }, bed.Auth).ResponseAsync,
             c => c.Connected == connected, Timeout, $"cluster {cluster} connected={connected}");

@@ -21,6 +21,15 @@ internal static class AgentManifests
     /// <summary>Stands for the cluster's name when the request gave none (one token may serve many clusters).</summary>
     public const string ClusterNamePlaceholder = "CLUSTER_NAME";
 
+    /// <summary>
+    /// ConfigMap (key ca.crt) with the CA that signed the hub's certificate, mounted for --ca-file when the
+    /// hub speaks TLS. The hub does not know which CA clients should trust, so the operator creates it.
+    /// </summary>
+    public const string HubCaConfigMapName = "gitopsfleet-hub-ca";
+
+    /// <summary>Where <see cref="HubCaConfigMapName"/> is mounted in the agent container.</summary>
+    public const string HubCaMountPath = "/etc/gitopsfleet/hub-ca";
+
     /// <summary>The container image of the agent.</summary>
     public const string Image = "gitopsfleet/agent:latest";
 
@@ -31,9 +40,22 @@ internal static class AgentManifests
         // data (base64) rather than stringData: every API server stores it as given.
         var token = Quote(Convert.ToBase64String(Encoding.UTF8.GetBytes(joinToken)));
         var cluster = Quote(clusterName);
+        // Over TLS the agent trusts the hub's CA from a ConfigMap the operator creates (the hub cannot know
+        // which CA its clients should trust); with a publicly trusted certificate, drop --ca-file and the volume.
+        var tls = hubUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        var caArgs = tls ? $", \"--ca-file\", \"{HubCaMountPath}/ca.crt\"" : "";
+        var caMount = tls
+            ? $"\n        volumeMounts:\n        - name: hub-ca\n          mountPath: {HubCaMountPath}\n          readOnly: true"
+              + $"\n      volumes:\n      - name: hub-ca\n        configMap:\n          name: {HubCaConfigMapName}"
+            : "";
         var yaml = new StringBuilder(clusterName == ClusterNamePlaceholder
             ? $"# GitOpsFleet agent. Replace {ClusterNamePlaceholder} with this cluster's name (a DNS label), then:\n"
             : $"# GitOpsFleet agent for cluster {clusterName}. Apply with:\n");
+        if (tls)
+        {
+            yaml.Append($"#   kubectl create namespace {Namespace}\n");
+            yaml.Append($"#   kubectl -n {Namespace} create configmap {HubCaConfigMapName} --from-file=ca.crt=HUB_CA.pem   # the CA of the hub's TLS certificate\n");
+        }
         yaml.Append($"""
             #   kubectl apply --server-side -f THIS_FILE
             apiVersion: v1
@@ -134,7 +156,7 @@ internal static class AgentManifests
                   containers:
                   - name: agent
                     image: {Image}
-                    args: ["--hub", {hub}, "--join-token", "$(GITOPSFLEET_JOIN_TOKEN)", "--cluster-name", {cluster}, "--namespace", "{Namespace}"]
+                    args: ["--hub", {hub}, "--join-token", "$(GITOPSFLEET_JOIN_TOKEN)", "--cluster-name", {cluster}, "--namespace", "{Namespace}"{caArgs}]
                     env:
                     - name: GITOPSFLEET_JOIN_TOKEN
                       valueFrom:
@@ -146,7 +168,7 @@ internal static class AgentManifests
                         cpu: 10m
                         memory: 64Mi
                       limits:
-                        memory: 256Mi
+                        memory: 256Mi{caMount}
 
             """);
         return yaml.ToString();

@@ -97,7 +97,21 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
 
     /// <summary>The hub's gRPC address as the caller reached it (what an agent should dial).</summary>
     internal static string HubUrl(ServerCallContext context) =>
-        $"http://{(string.IsNullOrEmpty(context.Host) ? "HUB_HOST:8081" : context.Host)}";
+        $"{HubScheme(context)}://{(string.IsNullOrEmpty(context.Host) ? "HUB_HOST:8081" : context.Host)}";
+
+    /// <summary>"https" when the caller came over TLS (a hub with --tls-cert serves TLS on both ports).</summary>
+    private static string HubScheme(ServerCallContext context)
+    {
+        try
+        {
+            return context.GetHttpContext().Request.IsHttps ? "https" : "http";
+        }
+        catch (InvalidOperationException)
+        {
+            // A call made in-process (not over a socket) has no HTTP request to ask.
+            return "http";
+        }
+    }
 
     /// <summary>
     /// The exact command that starts an agent against this hub, as the caller reached it; without a cluster
@@ -106,7 +120,10 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
     internal static string AgentCommand(ServerCallContext context, string token, string clusterName = AgentManifests.ClusterNamePlaceholder)
     {
         var host = string.IsNullOrEmpty(context.Host) ? "HUB_HOST:8081" : context.Host;
-        var command = $"dotnet run --project agent/GitOpsFleet.Agent -- --hub http://{host} --join-token {token} --cluster-name {clusterName}";
+        var scheme = HubScheme(context);
+        // Over TLS the agent needs the CA that signed the hub's certificate (unless a public CA did).
+        var caFile = scheme == "https" ? " --ca-file HUB_CA.pem" : "";
+        var command = $"dotnet run --project agent/GitOpsFleet.Agent -- --hub {scheme}://{host}{caFile} --join-token {token} --cluster-name {clusterName}";
         return clusterName == AgentManifests.ClusterNamePlaceholder
             ? $"{command}  # replace {AgentManifests.ClusterNamePlaceholder} with this cluster's name (a DNS label)"
             : command;
