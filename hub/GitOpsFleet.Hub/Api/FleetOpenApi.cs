@@ -167,7 +167,8 @@ internal static partial class FleetOpenApi
         FieldType.Bytes => Type("string", "byte"),
         FieldType.Double => Type("number", "double"),
         FieldType.Float => Type("number", "float"),
-        FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 or FieldType.UInt64 or FieldType.Fixed64 => Type("integer", "int64"),
+        // proto3 JSON writes 64-bit integers as strings (JavaScript numbers lose precision past 2^53).
+        FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 or FieldType.UInt64 or FieldType.Fixed64 => Type("string", "int64"),
         FieldType.Enum => new JsonObject
         {
             ["type"] = "string",

@@ -71,7 +71,8 @@ internal static class HubHostingExtensions
             grpc.MaxSendMessageSize = Protos.BundleCodec.MaxMessageBytes;
         }).AddServiceOptions<FleetServiceImpl>(service => service.Interceptors.Add<FleetApiInterceptor>())
             // JSON over HTTP from fleet.proto's google.api.http paths; calls run through the same interceptor.
-            .AddJsonTranscoding();
+            // int64 as strings, as proto3 JSON (and the CLI's -o json and the event stream) write them.
+            .AddJsonTranscoding(transcoding => transcoding.JsonSettings.WriteInt64sAsStrings = true);
         return builder;
     }
 

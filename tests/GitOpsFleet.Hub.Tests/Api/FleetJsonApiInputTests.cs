@@ -45,7 +45,8 @@ public sealed class FleetJsonApiInputTests
         using var http = Client(hub, hub.AdminToken);
 
         var created = await http.PostAsync("/api/v1/join-tokens", Json("""{"reusable":true,"labels":{"env":"prod"}}"""));
-        var token = JsonParser.Default.Parse<JoinToken>(await created.Content.ReadAsStringAsync());
+        var createdJson = await created.Content.ReadAsStringAsync();
+        var token = JsonParser.Default.Parse<JoinToken>(createdJson);
         var listed = JsonParser.Default.Parse<ListJoinTokensResponse>(await http.GetStringAsync("/api/v1/join-tokens"));
         await hub.RegisterClusterAsync("json-approve");
         var cluster = JsonParser.Default.Parse<Cluster>(await http.GetStringAsync("/api/v1/clusters/json-approve"));
@@ -54,6 +55,12 @@ public sealed class FleetJsonApiInputTests
 
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         Assert.StartsWith("gfj_", token.Token);
+        // proto3 JSON: int64 as a string, defaults written (the event stream and the CLI's -o json agree).
+        using (var raw = System.Text.Json.JsonDocument.Parse(createdJson))
+        {
+            Assert.Equal(System.Text.Json.JsonValueKind.String, raw.RootElement.GetProperty("expiresUnixMs").ValueKind);
+            Assert.False(raw.RootElement.GetProperty("revoked").GetBoolean());
+        }
         Assert.Contains(listed.Tokens, t => t.Id == token.Id && t.Labels["env"] == "prod");
         Assert.Equal("json-approve", cluster.Name);
         Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
