@@ -25,6 +25,12 @@ public sealed class FakeHub : AgentService.AgentServiceBase, IAsyncDisposable
 
     public string Credential { get; } = "cred-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>A second credential Connect accepts (as the hub does for a rotated one).</summary>
+    public string? RotatedCredential { get; set; }
+
+    /// <summary>The credential each Connect presented, in order.</summary>
+    public ConcurrentQueue<string> ConnectCredentials { get; } = new();
+
     public string Url { get; private set; } = "";
 
     public ConcurrentQueue<RegisterRequest> Registrations { get; } = new();
@@ -89,7 +95,9 @@ public sealed class FakeHub : AgentService.AgentServiceBase, IAsyncDisposable
 
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<HubMessage> responseStream, ServerCallContext context)
     {
-        if (context.RequestHeaders.GetValue("authorization") != "Bearer " + Credential)
+        var presented = context.RequestHeaders.GetValue("authorization") ?? "";
+        ConnectCredentials.Enqueue(presented.Replace("Bearer ", "", StringComparison.Ordinal));
+        if (presented != "Bearer " + Credential && (RotatedCredential is null || presented != "Bearer " + RotatedCredential))
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "bad credential"));
         }
