@@ -96,8 +96,32 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
     }
 
     /// <summary>The hub's gRPC address as the caller reached it (what an agent should dial).</summary>
-    internal static string HubUrl(ServerCallContext context) =>
-        $"{HubScheme(context)}://{(string.IsNullOrEmpty(context.Host) ? "HUB_HOST:8081" : context.Host)}";
+    internal static string HubUrl(ServerCallContext context) => $"{HubScheme(context)}://{AgentHost(context)}";
+
+    /// <summary>
+    /// host:port an agent should dial: the caller's, with the gRPC port when the call came in on the HTTP
+    /// port (the JSON API), since agents speak gRPC.
+    /// </summary>
+    private static string AgentHost(ServerCallContext context)
+    {
+        if (string.IsNullOrEmpty(context.Host))
+        {
+            return "HUB_HOST:8081";
+        }
+        try
+        {
+            var http = context.GetHttpContext();
+            if (http.RequestServices.GetService<Api.HubPorts>() is { } ports && http.Connection.LocalPort == ports.Http)
+            {
+                return $"{new HostString(context.Host).Host}:{ports.Grpc}";
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A call made in-process (not over a socket) has no HTTP request to ask.
+        }
+        return context.Host;
+    }
 
     /// <summary>"https" when the caller came over TLS (a hub with --tls-cert serves TLS on both ports).</summary>
     private static string HubScheme(ServerCallContext context)
@@ -119,7 +143,7 @@ internal sealed partial class FleetServiceImpl(IGrainFactory grains, IHostApplic
     /// </summary>
     internal static string AgentCommand(ServerCallContext context, string token, string clusterName = AgentManifests.ClusterNamePlaceholder)
     {
-        var host = string.IsNullOrEmpty(context.Host) ? "HUB_HOST:8081" : context.Host;
+        var host = AgentHost(context);
         var scheme = HubScheme(context);
         // Over TLS the agent needs the CA that signed the hub's certificate (unless a public CA did).
         var caFile = scheme == "https" ? " --ca-file HUB_CA.pem" : "";

@@ -34,6 +34,7 @@ internal static class HubHostingExtensions
             });
             kestrel.Limits.MaxRequestBodySize = Protos.BundleCodec.MaxMessageBytes;
         });
+        builder.Services.AddSingleton(new HubPorts(httpPort, grpcPort));
         return builder;
     }
 

@@ -35,6 +35,21 @@ public sealed class JoinTokenClusterNameTests
     }
 
     [Fact]
+    public async Task CreateJoinToken_OverJsonApi_AgentDialsTheGrpcPort()
+    {
+        await using var hub = await TestHub.StartAsync();
+        using var http = Client(hub, hub.AdminToken);
+
+        var response = await http.PostAsync("/api/v1/join-tokens", Json("""{"clusterName":"edge-2"}"""));
+        var token = Google.Protobuf.JsonParser.Default.Parse<JoinToken>(await response.Content.ReadAsStringAsync());
+
+        var grpc = $"http://127.0.0.1:{hub.Host.GrpcAddress.Port}";
+        Assert.Contains($"--hub {grpc} ", token.AgentCommand);
+        Assert.Contains($"\"--hub\", \"{grpc}\"", token.AgentManifests);
+        Assert.DoesNotContain($":{hub.Host.HttpAddress.Port}", token.AgentCommand);
+    }
+
+    [Fact]
     public async Task CreateJoinToken_InvalidClusterName_InvalidArgumentNamingField()
     {
         await using var hub = await TestHub.StartAsync();
