@@ -102,3 +102,27 @@ public sealed class TlsCommandsTests : IAsyncLifetime
         Assert.StartsWith($"error: --ca-file '{bad}'", result.Stderr);
     }
 }
+
+/// <summary>An https:// address for a hub that serves no TLS.</summary>
+public sealed class TlsToPlainHubTests : IAsyncLifetime
+{
+    private FakeHub _hub = null!;
+
+    public async Task InitializeAsync() => _hub = await FakeHub.StartAsync();
+
+    public async Task DisposeAsync() => await _hub.DisposeAsync();
+
+    [Fact]
+    public async Task ClusterList_HttpsToPlainHub_SaysTheHandshakeFailed()
+    {
+        var https = _hub.Address.Replace("http://", "https://", StringComparison.Ordinal);
+
+        var result = await _hub.RunWithAsync(new Dictionary<string, string>(), "cluster", "list", "--hub", https);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: the TLS handshake with the hub at {https} failed", result.Stderr);
+        Assert.Contains("http://", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+}

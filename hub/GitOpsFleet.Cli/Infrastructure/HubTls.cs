@@ -75,13 +75,18 @@ internal sealed record HubTls(string? CaFile, bool SkipVerify)
         return false;
     }
 
-    /// <summary>One line for a refused hub certificate: which hub, why, and what to do.</summary>
+    /// <summary>One line for a failed handshake: which hub, why (an untrusted certificate or no TLS at all), and what to do.</summary>
     public string DescribeFailure(string hub, Exception exception)
     {
         var reason = exception;
         while (reason.InnerException is not null && reason is not AuthenticationException)
         {
             reason = reason.InnerException;
+        }
+        if (!reason.Message.Contains("remote certificate", StringComparison.OrdinalIgnoreCase))
+        {
+            // Not a certificate verdict: most often an https:// address for a hub serving plain h2c.
+            return $"the TLS handshake with the hub at {hub} failed ({reason.Message.TrimEnd('.')}); check that the hub serves TLS (a hub without --tls-cert takes http://)";
         }
         var hint = CaFile is null
             ? "if the hub uses a private CA, give it with --ca-file PATH (or FLEET_CA_FILE)"

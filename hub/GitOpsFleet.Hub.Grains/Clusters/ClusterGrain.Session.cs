@@ -57,9 +57,10 @@ internal sealed partial class ClusterGrain
     public Task HeartbeatAsync(Guid sessionId, IAgentSessionObserver observer)
     {
         state.State.LastSeenUnixMs = Now;
-        if (_observer is null && state.State.Exists)
+        if (_observer is null && state.State.Exists && !state.State.CredentialRevoked)
         {
-            // The grain was reactivated while the stream stayed up: take the session back.
+            // The grain was reactivated while the stream stayed up: take the session back
+            // (not for a revoked credential: that stream was told to go).
             _observer = observer;
             _sessionId = sessionId;
             ArmLiveness();
