@@ -22,7 +22,7 @@ public static class BenchProgram
         ("idle", ["--clusters", "50", "--runs", "1", "--settle-s", "5"]),
         ("agent", ["--resources", "50", "--runs", "1", "--settle-s", "5"]),
         ("waves", ["--clusters", "20", "--runs", "1"]),
-        ("hold", ["--steps", "20,50", "--settle-s", "2", "--probe-every", "10"]),
+        ("hold", ["--steps", "20,50", "--settle-s", "0", "--probe-every", "10", "--lag-readings", "1"]),
         ("reconnect", ["--clusters", "20", "--runs", "1", "--settle-s", "2"]),
     ];
 

@@ -9,8 +9,8 @@ namespace GitOpsFleet.Bench;
 /// process, so its memory and CPU are its own); the agents and simulated clusters run in this process.
 /// The fleet steps up (--steps, default 1000,2000,5000,10000) on the same hub; at each step, after the new
 /// agents are connected and S seconds of settling, the bench measures:
-/// - heartbeat lag: now minus each connected cluster's last_seen_unix_ms (ListClusters), read 4 times over
-///   one heartbeat period (15 s); agents heartbeat every 15 s, so a hub that keeps up shows under 15 s;
+/// - heartbeat lag: now minus each connected cluster's last_seen_unix_ms (ListClusters), read --lag-readings
+///   (4) times 5 s apart, one heartbeat period; agents heartbeat every 15 s, so a hub that keeps up shows under 15 s;
 /// - a status round trip: a small application (2 ConfigMaps) goes to the probe clusters (label probe=yes,
 ///   every --probe-every'th, at least 1); a new commit plus SyncApplication, until every probe is Synced and
 ///   Healthy at it (the hub's updated_unix_ms);
@@ -33,6 +33,7 @@ internal static class HoldScenario
         var lagLimitMs = args.Int("--lag-limit-s", 20) * 1000.0;
         var probeLimitMs = args.Int("--probe-limit-s", 5) * 1000.0;
         var minFreeGb = args.Int("--min-free-gb", 4);
+        var lagReadings = args.Int("--lag-readings", 4);
         var environment = args.Pairs("--hub-env");
         var ct = CancellationToken.None;
 
@@ -73,7 +74,7 @@ internal static class HoldScenario
 
             var cpuBefore = hub.Child.CpuSeconds();
             var cpuClock = Stopwatch.StartNew();
-            var (lag, disconnected, listMs) = await HeartbeatLagAsync(hub.Api, ct);
+            var (lag, disconnected, listMs) = await HeartbeatLagAsync(hub.Api, lagReadings, ct);
             var probes = (target + probeEvery - 1) / probeEvery;
             if (!applicationCreated)
             {
@@ -114,13 +115,13 @@ internal static class HoldScenario
         return 0;
     }
 
-    /// <summary>Lag of every connected cluster's last heartbeat, read 4 times over one heartbeat period.</summary>
-    private static async Task<(LatencySummary Lag, int Disconnected, double ListMs)> HeartbeatLagAsync(HubApi api, CancellationToken cancellationToken)
+    /// <summary>Lag of every connected cluster's last heartbeat, read <paramref name="readings"/> times 5 s apart.</summary>
+    private static async Task<(LatencySummary Lag, int Disconnected, double ListMs)> HeartbeatLagAsync(HubApi api, int readings, CancellationToken cancellationToken)
     {
         var lags = new List<double>();
         var listMs = new List<double>();
         var disconnected = 0;
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < readings; i++)
         {
             if (i > 0)
             {
