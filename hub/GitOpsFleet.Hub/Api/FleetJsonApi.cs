@@ -1,6 +1,7 @@
 using GitOpsFleet.Hub.Grpc;
 using GitOpsFleet.Protos.Fleet;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 
 namespace GitOpsFleet.Hub.Api;
 
@@ -34,7 +35,11 @@ internal static class FleetJsonApi
         var context = CallContext(http, "WatchEvents", () => EventStreamWriter.StartAsync(http.Response));
         var interceptor = ActivatorUtilities.CreateInstance<FleetApiInterceptor>(http.RequestServices);
         var service = ActivatorUtilities.CreateInstance<FleetServiceImpl>(http.RequestServices);
-        var writer = new EventStreamWriter(http.Response);
+        using var writer = new EventStreamWriter(http.Response);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var heartbeat = writer.RunHeartbeatAsync(
+            http.RequestServices.GetService<IOptions<FleetJsonApiOptions>>()?.Value.EventStreamHeartbeat ?? new FleetJsonApiOptions().EventStreamHeartbeat,
+            stop.Token);
         try
         {
             await interceptor.ServerStreamingServerHandler(request, writer, context, service.WatchEvents);
@@ -50,6 +55,11 @@ internal static class FleetJsonApi
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             // The watcher left.
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await heartbeat;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using GitOpsFleet.Hub.Tests.Security;
 using GitOpsFleet.Hub.Tests.Support;
 using GitOpsFleet.Protos.Fleet;
@@ -44,6 +45,22 @@ public sealed class FleetEventStreamTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("cluster/sse-a", first.Object);
+    }
+
+    [Fact]
+    public async Task WatchEvents_Idle_SendsKeepAliveComments()
+    {
+        await using var hub = await TestHub.StartAsync(configureServices: services =>
+            services.Configure<GitOpsFleet.Hub.Api.FleetJsonApiOptions>(o => o.EventStreamHeartbeat = TimeSpan.FromMilliseconds(100)));
+        using var http = Client(hub, hub.AdminToken);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        using var response = await http.GetAsync("/api/v1/events:watch?object=cluster/quiet", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        var first = await reader.ReadLineAsync(cts.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(": keep-alive", first);
     }
 
     [Fact]

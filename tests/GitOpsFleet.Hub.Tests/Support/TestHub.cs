@@ -42,7 +42,7 @@ internal sealed class TestHub : IAsyncDisposable
 
     /// <summary>Starts a hub; <paramref name="configure"/> changes its options (e.g. TLS files), <paramref name="handler"/> carries the clients (e.g. a CA to trust).</summary>
     public static async Task<TestHub> StartAsync(string? dataDirectory = null, bool realSources = false,
-        Action<HubOptions>? configure = null, HttpMessageHandler? handler = null)
+        Action<HubOptions>? configure = null, HttpMessageHandler? handler = null, Action<IServiceCollection>? configureServices = null)
     {
         var ownsDirectory = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "gitopsfleet-hub-tests", Guid.NewGuid().ToString("N"));
@@ -65,6 +65,7 @@ internal sealed class TestHub : IAsyncDisposable
                 services.AddSingleton<IGitSource>(git);
                 services.AddSingleton<IManifestRenderer>(renderer);
             }
+            configureServices?.Invoke(services);
         }, timeout.Token);
         return new TestHub(host, dataDirectory, ownsDirectory, git, renderer, handler);
     }
