@@ -22,8 +22,8 @@ public static class BenchProgram
         ("idle", ["--clusters", "50", "--runs", "1", "--settle-s", "5"]),
         ("agent", ["--resources", "50", "--runs", "1", "--settle-s", "5"]),
         ("waves", ["--clusters", "20", "--runs", "1"]),
-        ("hold", ["--steps", "20,50", "--settle-s", "0", "--probe-every", "10", "--lag-readings", "1"]),
-        ("reconnect", ["--clusters", "20", "--runs", "1", "--settle-s", "2"]),
+        ("hold", ["--steps", "10,20", "--settle-s", "0", "--probe-every", "10", "--lag-readings", "1"]),
+        ("reconnect", ["--clusters", "10", "--runs", "1", "--settle-s", "1"]),
     ];
 
     public static async Task<int> RunAsync(string[] args)

@@ -17,7 +17,8 @@ namespace GitOpsFleet.Bench;
 /// - the ListClusters call itself, hub resident memory and CPU, this process's memory, the machine's.
 /// A step FALLS BEHIND when a connect does not finish in time, a cluster shows disconnected, the heartbeat lag
 /// p99 exceeds --lag-limit-s (20: a heartbeat 5 s late), or the round trip p99 exceeds --probe-limit-s (5).
-/// The run stops there, or before a step when the machine has less than --min-free-gb (4) available.
+/// The run stops there, or before a step when the machine has less than --min-free-gb (4) available or the
+/// run is past --budget-min (12) minutes.
 /// </summary>
 internal static class HoldScenario
 {
@@ -34,6 +35,8 @@ internal static class HoldScenario
         var probeLimitMs = args.Int("--probe-limit-s", 5) * 1000.0;
         var minFreeGb = args.Int("--min-free-gb", 4);
         var lagReadings = args.Int("--lag-readings", 4);
+        var budget = TimeSpan.FromMinutes(args.Int("--budget-min", 12));
+        var whole = Stopwatch.StartNew();
         var environment = args.Pairs("--hub-env");
         var ct = CancellationToken.None;
 
@@ -56,13 +59,21 @@ internal static class HoldScenario
                 Console.WriteLine(FormattableString.Invariant($"hold: stopping before {target} clusters: the machine has {available:F1} GB available (--min-free-gb {minFreeGb})"));
                 break;
             }
+            if (whole.Elapsed > budget)
+            {
+                Console.WriteLine($"hold: stopping before {target} clusters: the run's budget of {budget.TotalMinutes:F0} min is spent (--budget-min)");
+                break;
+            }
+            var added = target - fleet.Count;
             var clock = Stopwatch.StartNew();
             await fleet.AddAgentsAsync(hub.Api.GrpcAddress, token, "h", target - fleet.Count,
                 i => new Dictionary<string, string> { ["probe"] = i % probeEvery == 0 ? "yes" : "no" }, null, ct);
             string? fellBehind = null;
             try
             {
-                await hub.Api.WaitForConnectedAsync(target, TimeSpan.FromSeconds(60 + target / 5), ct);
+                // Slower than 10 connects a second, or past the budget, counts as connects falling behind.
+                var connectDeadline = TimeSpan.FromSeconds(Math.Min(60 + added / 10, Math.Max(30, (budget - whole.Elapsed).TotalSeconds)));
+                await hub.Api.WaitForConnectedAsync(target, connectDeadline, ct);
             }
             catch (TimeoutException e)
             {
