@@ -13,6 +13,7 @@ public static class BenchProgram
         ["waves"] = WavesScenario.RunAsync,
         ["hold"] = HoldScenario.RunAsync,
         ["reconnect"] = ReconnectScenario.RunAsync,
+        ["agents"] = AgentsWorker.RunAsync,
     };
 
     // --quick: every scenario at a size that finishes in under two minutes together.

@@ -16,7 +16,8 @@ namespace GitOpsFleet.Bench;
 ///   Healthy at it (the hub's updated_unix_ms);
 /// - the ListClusters call itself, hub resident memory and CPU, this process's memory, the machine's.
 /// A step FALLS BEHIND when a connect does not finish in time, a cluster shows disconnected, the heartbeat lag
-/// p99 exceeds --lag-limit-s (20: a heartbeat 5 s late), or the round trip p99 exceeds --probe-limit-s (5).
+/// p99 exceeds --lag-limit-s (30: a heartbeat missed), or the round trip p99 exceeds --probe-limit-s (5).
+/// Past --per-process (5000) clusters the further agents run in worker processes of this bench (`agents`).
 /// The run stops there, or before a step when the machine has less than --min-free-gb (4) available or the
 /// run is past --budget-min (12) minutes.
 /// </summary>
@@ -31,7 +32,8 @@ internal static class HoldScenario
         var steps = args.Text("--steps", "1000,2000,5000,10000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var settle = TimeSpan.FromSeconds(args.Int("--settle-s", 20));
         var probeEvery = args.Int("--probe-every", 100);
-        var lagLimitMs = args.Int("--lag-limit-s", 20) * 1000.0;
+        var lagLimitMs = args.Int("--lag-limit-s", 30) * 1000.0;
+        var perProcess = args.Int("--per-process", 5000);
         var probeLimitMs = args.Int("--probe-limit-s", 5) * 1000.0;
         var minFreeGb = args.Int("--min-free-gb", 4);
         var lagReadings = args.Int("--lag-readings", 4);
@@ -50,70 +52,90 @@ internal static class HoldScenario
         await Task.Delay(TimeSpan.FromSeconds(5), ct);
         var baselineMb = await hub.Child.ResidentMegabytesAsync(3, ct);
         await using var fleet = await SimulatedFleet.StartAsync(TimeSpan.FromMilliseconds(50), ct);
-        var applicationCreated = false;
-        foreach (var target in steps)
+        var workers = new List<ChildProcess>();
+        var folded = 0;
+        try
         {
-            var available = MachineAvailableGb();
-            if (available < minFreeGb)
+            var applicationCreated = false;
+            foreach (var target in steps)
             {
-                Console.WriteLine(FormattableString.Invariant($"hold: stopping before {target} clusters: the machine has {available:F1} GB available (--min-free-gb {minFreeGb})"));
-                break;
-            }
-            if (whole.Elapsed > budget)
-            {
-                Console.WriteLine($"hold: stopping before {target} clusters: the run's budget of {budget.TotalMinutes:F0} min is spent (--budget-min)");
-                break;
-            }
-            var added = target - fleet.Count;
-            var clock = Stopwatch.StartNew();
-            await fleet.AddAgentsAsync(hub.Api.GrpcAddress, token, "h", target - fleet.Count,
-                i => new Dictionary<string, string> { ["probe"] = i % probeEvery == 0 ? "yes" : "no" }, null, ct);
-            string? fellBehind = null;
-            try
-            {
-                // Slower than 10 connects a second, or past the budget, counts as connects falling behind.
-                var connectDeadline = TimeSpan.FromSeconds(Math.Min(60 + added / 10, Math.Max(30, (budget - whole.Elapsed).TotalSeconds)));
-                await hub.Api.WaitForConnectedAsync(target, connectDeadline, ct);
-            }
-            catch (TimeoutException e)
-            {
-                fellBehind = "connects: " + e.Message;
-            }
-            var connectSeconds = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"  hold: {target} clusters, connected in {connectSeconds:F1} s; settling {settle.TotalSeconds:F0} s");
-            await Task.Delay(settle, ct);
+                var available = MachineAvailableGb();
+                if (available < minFreeGb)
+                {
+                    Console.WriteLine(FormattableString.Invariant($"hold: stopping before {target} clusters: the machine has {available:F1} GB available (--min-free-gb {minFreeGb})"));
+                    break;
+                }
+                if (whole.Elapsed > budget)
+                {
+                    Console.WriteLine($"hold: stopping before {target} clusters: the run's budget of {budget.TotalMinutes:F0} min is spent (--budget-min)");
+                    break;
+                }
+                var added = target - folded;
+                var clock = Stopwatch.StartNew();
+                // This process first, then worker processes: one process's open-file limit holds about 5,000 folded clusters.
+                var here = Math.Min(added, Math.Max(0, perProcess - fleet.Count));
+                await fleet.AddAgentsAsync(hub.Api.GrpcAddress, token, "h", here,
+                    i => new Dictionary<string, string> { ["probe"] = i % probeEvery == 0 ? "yes" : "no" }, null, ct);
+                for (var left = added - here; left > 0; left -= perProcess)
+                {
+                    var count = Math.Min(left, perProcess);
+                    workers.Add(await AgentsWorker.StartAsync(hub.Api.GrpcAddress, token, $"h{workers.Count + 1}", count, probeEvery, ct));
+                }
+                folded = target;
+                string? fellBehind = null;
+                try
+                {
+                    // Slower than 10 connects a second, or past the budget, counts as connects falling behind.
+                    var connectDeadline = TimeSpan.FromSeconds(Math.Min(60 + added / 10, Math.Max(30, (budget - whole.Elapsed).TotalSeconds)));
+                    await hub.Api.WaitForConnectedAsync(target, connectDeadline, ct);
+                }
+                catch (TimeoutException e)
+                {
+                    fellBehind = "connects: " + e.Message;
+                }
+                var connectSeconds = clock.Elapsed.TotalSeconds;
+                Console.WriteLine($"  hold: {target} clusters, connected in {connectSeconds:F1} s; settling {settle.TotalSeconds:F0} s");
+                await Task.Delay(settle, ct);
 
-            var cpuBefore = hub.Child.CpuSeconds();
-            var cpuClock = Stopwatch.StartNew();
-            var (lag, disconnected, listMs) = await HeartbeatLagAsync(hub.Api, lagReadings, ct);
-            var probes = (target + probeEvery - 1) / probeEvery;
-            if (!applicationCreated)
-            {
-                // The first deployment is not a round trip of an idle fleet: done once, not measured.
-                await hub.Api.CreateApplicationAsync("bench", git.Path, spec => spec.Destination.ClusterSelector["probe"] = "yes", ct);
-                await hub.Api.WaitForCommitAsync("bench", commit, probes, TimeSpan.FromSeconds(120), ct);
-                applicationCreated = true;
+                var cpuBefore = hub.Child.CpuSeconds();
+                var cpuClock = Stopwatch.StartNew();
+                var (lag, disconnected, listMs) = await HeartbeatLagAsync(hub.Api, lagReadings, ct);
+                var probes = (target + probeEvery - 1) / probeEvery;
+                if (!applicationCreated)
+                {
+                    // The first deployment is not a round trip of an idle fleet: done once, not measured.
+                    await hub.Api.CreateApplicationAsync("bench", git.Path, spec => spec.Destination.ClusterSelector["probe"] = "yes", ct);
+                    await hub.Api.WaitForCommitAsync("bench", commit, probes, TimeSpan.FromSeconds(120), ct);
+                    applicationCreated = true;
+                }
+                commit = BenchManifests.CommitVersion(git, 2, BenchManifests.Version(++version), workloads: false);
+                var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                await hub.Api.Fleet.SyncApplicationAsync(new SyncApplicationRequest { Name = "bench" }, hub.Api.Auth, cancellationToken: ct);
+                var times = await hub.Api.WaitForCommitDetailedAsync("bench", commit, probes, TimeSpan.FromSeconds(60), ct);
+                var roundTrip = BenchStats.Summarize(times.Healthy.Values.Select(t => (double)(t - t0)).ToArray());
+                var hubCpu = (hub.Child.CpuSeconds() - cpuBefore) / cpuClock.Elapsed.TotalSeconds * 100;
+                var hubMb = hub.Child.StatusMegabytes("VmRSS");
+                fellBehind ??= disconnected > 0 ? $"{disconnected} clusters disconnected"
+                    : lag.P99 > lagLimitMs ? FormattableString.Invariant($"heartbeat lag p99 {lag.P99 / 1000:F1} s > {lagLimitMs / 1000:F0} s")
+                    : times.Incomplete is not null ? "status round trip: " + times.Incomplete
+                    : roundTrip.P99 > probeLimitMs ? FormattableString.Invariant($"status round trip p99 {roundTrip.P99 / 1000:F1} s > {probeLimitMs / 1000:F0} s")
+                    : null;
+                var step = new HoldStep(target, connectSeconds, disconnected, lag, roundTrip, listMs, hubMb, (hubMb - baselineMb) * 1024 / target, hubCpu,
+                    Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0 + workers.Sum(w => w.StatusMegabytes("VmRSS")), MachineAvailableGb(), fellBehind);
+                Console.WriteLine(FormattableString.Invariant(
+                    $"  hold {target}: heartbeat lag {lag}; status round trip ({probes} probes) {roundTrip}; ListClusters {listMs:F0} ms; hub {hubMb:F0} MB ({step.HubPerClusterKb:F0} KB per cluster), CPU {hubCpu:F0}%; bench {step.BenchRssMb:F0} MB; machine {step.MachineAvailableGb:F1} GB available{(fellBehind is null ? "" : "; FELL BEHIND: " + fellBehind)}"));
+                results.Add(step);
+                if (fellBehind is not null)
+                {
+                    break;
+                }
             }
-            commit = BenchManifests.CommitVersion(git, 2, BenchManifests.Version(++version), workloads: false);
-            var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            await hub.Api.Fleet.SyncApplicationAsync(new SyncApplicationRequest { Name = "bench" }, hub.Api.Auth, cancellationToken: ct);
-            var times = await hub.Api.WaitForCommitDetailedAsync("bench", commit, probes, TimeSpan.FromSeconds(60), ct);
-            var roundTrip = BenchStats.Summarize(times.Healthy.Values.Select(t => (double)(t - t0)).ToArray());
-            var hubCpu = (hub.Child.CpuSeconds() - cpuBefore) / cpuClock.Elapsed.TotalSeconds * 100;
-            var hubMb = hub.Child.StatusMegabytes("VmRSS");
-            fellBehind ??= disconnected > 0 ? $"{disconnected} clusters disconnected"
-                : lag.P99 > lagLimitMs ? FormattableString.Invariant($"heartbeat lag p99 {lag.P99 / 1000:F1} s > {lagLimitMs / 1000:F0} s")
-                : times.Incomplete is not null ? "status round trip: " + times.Incomplete
-                : roundTrip.P99 > probeLimitMs ? FormattableString.Invariant($"status round trip p99 {roundTrip.P99 / 1000:F1} s > {probeLimitMs / 1000:F0} s")
-                : null;
-            var step = new HoldStep(target, connectSeconds, disconnected, lag, roundTrip, listMs, hubMb, (hubMb - baselineMb) * 1024 / target, hubCpu,
-                Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0, MachineAvailableGb(), fellBehind);
-            Console.WriteLine(FormattableString.Invariant(
-                $"  hold {target}: heartbeat lag {lag}; status round trip ({probes} probes) {roundTrip}; ListClusters {listMs:F0} ms; hub {hubMb:F0} MB ({step.HubPerClusterKb:F0} KB per cluster), CPU {hubCpu:F0}%; bench {step.BenchRssMb:F0} MB; machine {step.MachineAvailableGb:F1} GB available{(fellBehind is null ? "" : "; FELL BEHIND: " + fellBehind)}"));
-            results.Add(step);
-            if (fellBehind is not null)
+        }
+        finally
+        {
+            foreach (var worker in workers)
             {
-                break;
+                worker.Dispose();
             }
         }
         var held = results.Where(r => r.FellBehind is null).Select(r => r.Clusters).DefaultIfEmpty(0).Max();
