@@ -22,6 +22,12 @@ public sealed class FleetJsonApiInputTests
         var invalidName = await http.GetAsync("/api/v1/clusters/Not_A_Name");
         var missingCluster = await http.DeleteAsync("/api/v1/clusters/nowhere");
         var oversized = await http.PostAsync("/api/v1/repositories", Json("{\"repository\":{\"url\":\"" + new string('x', 5 * 1024 * 1024) + "\"}}"));
+        // Without a Content-Length (chunked) the limit bites while reading.
+        var chunkedBody = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes("{\"repository\":{\"url\":\"" + new string('x', 5 * 1024 * 1024) + "\"}}")));
+        chunkedBody.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var chunkedRequest = new HttpRequestMessage(HttpMethod.Post, "/api/v1/repositories") { Content = chunkedBody };
+        chunkedRequest.Headers.TransferEncodingChunked = true;
+        var chunked = await http.SendAsync(chunkedRequest);
 
         Assert.Equal(HttpStatusCode.BadRequest, unknownField.StatusCode);
         Assert.Contains("colour", await ErrorMessageAsync(unknownField));
@@ -36,6 +42,8 @@ public sealed class FleetJsonApiInputTests
         Assert.Contains("nowhere", await ErrorMessageAsync(missingCluster));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.StatusCode);
         Assert.Contains("limit", await ErrorMessageAsync(oversized));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
+        Assert.Contains("limit", await ErrorMessageAsync(chunked));
     }
 
     [Fact]
