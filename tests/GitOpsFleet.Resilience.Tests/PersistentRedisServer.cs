@@ -15,13 +15,15 @@ public sealed class PersistentRedisServer : RedisServer
         return ["--dir", _directory, "--appendonly", "yes", "--appendfsync", "always", "--save", ""];
     }
 
-    /// <summary>SIGKILLs redis-server, waits <paramref name="down"/>, starts it again on the same port and data dir.</summary>
-    public async Task RestartAsync(TimeSpan down, CancellationToken cancellationToken)
+    /// <summary>SIGKILLs redis-server: no shutdown save, every client's connection drops.</summary>
+    public Task StopAsync()
     {
         KillProcess();
-        await Task.Delay(down, cancellationToken);
-        await StartProcessAsync();
+        return Task.CompletedTask;
     }
+
+    /// <summary>Starts redis-server again on the same port and data dir; returns once it answers PING (its data loaded).</summary>
+    public Task StartAgainAsync() => StartProcessAsync();
 
     public override async Task DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using GitOpsFleet.Protos.Fleet;
+using Grpc.Core;
 
 namespace GitOpsFleet.Resilience.Tests;
 
@@ -18,7 +19,8 @@ public sealed class RedisRestartTests : IClassFixture<PersistentRedisServer>
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var ct = timeout.Token;
-        await using var bed = await RedisFleetBed.StartAsync(_redis.Endpoint, silos: 1, Clusters, ct);
+        // Two silos: membership, grain state and reminders all live in the Redis that goes away.
+        await using var bed = await RedisFleetBed.StartAsync(_redis.Endpoint, silos: 2, Clusters, ct);
         var fleet = bed.Fleet(0);
         var v1 = bed.Git.CommitVersion("v1");
         await bed.CreateApplicationAsync(fleet, strategy: null, ct);
@@ -26,18 +28,38 @@ public sealed class RedisRestartTests : IClassFixture<PersistentRedisServer>
         var clustersBefore = await fleet.ListClustersAsync(new ListClustersRequest(), bed.Auth, cancellationToken: ct);
         Assert.All(clustersBefore.Clusters, c => Assert.True(c.Connected, $"cluster {c.Name} connected before the restart"));
 
-        await _redis.RestartAsync(TimeSpan.FromSeconds(3), ct);
+        await _redis.StopAsync();
+        // A call that needs the store while it is gone fails (in bounded time) rather than pretending to succeed.
+        var during = await Assert.ThrowsAsync<RpcException>(() => fleet.AddRepositoryAsync(new AddRepositoryRequest
+        {
+            Repository = new Repository { Name = "during-outage", Url = "https://git.example/outage.git" },
+        }, bed.Auth, deadline: DateTime.UtcNow.AddSeconds(40), cancellationToken: ct).ResponseAsync);
+        Assert.NotEqual(StatusCode.DeadlineExceeded, during.StatusCode);
+        await _redis.StartAgainAsync();
 
-        using var http = new HttpClient { BaseAddress = bed.Silos[0].HttpAddress };
-        await Eventually.TrueAsync(async () => (await http.GetAsync("/readyz", ct)).IsSuccessStatusCode, "/readyz answers 200 after Redis came back", ct);
+        foreach (var silo in bed.Silos)
+        {
+            using var http = new HttpClient { BaseAddress = silo.HttpAddress };
+            await Eventually.TrueAsync(async () => (await http.GetAsync("/readyz", ct)).IsSuccessStatusCode, $"/readyz of {silo.HttpAddress} answers 200 after Redis came back", ct);
+        }
         // The records written before the kill are all there, read through the hub.
         await Eventually.TrueAsync(async () =>
         {
             var clusters = await fleet.ListClustersAsync(new ListClustersRequest(), bed.Auth, cancellationToken: ct);
             return Clusters.Keys.All(name => clusters.Clusters.Any(c => c.Name == name && c.Connected));
         }, "both clusters listed and connected after the Redis restart", ct);
-        var repositories = await fleet.ListRepositoriesAsync(new ListRepositoriesRequest(), bed.Auth, cancellationToken: ct);
-        Assert.Contains(repositories.Repositories, r => r.Name == "web-repo" && r.Url == bed.Git.Path);
+        // The Redis client reconnects with its own backoff: calls that touch the store may fail for a few seconds more.
+        ListRepositoriesResponse? repositories = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            repositories = await fleet.ListRepositoriesAsync(new ListRepositoriesRequest(), bed.Auth, cancellationToken: ct);
+            return true;
+        }, "the hub reads its store again (ListRepositories) after the Redis restart", ct);
+        Assert.Contains(repositories!.Repositories, r => r.Name == "web-repo" && r.Url == bed.Git.Path);
+        Assert.DoesNotContain(repositories.Repositories, r => r.Name == "during-outage");
+        // The refused write left nothing half-made behind: the same call now works, through the other silo too.
+        await bed.Fleet(1).AddRepositoryAsync(new AddRepositoryRequest { Repository = new Repository { Name = "during-outage", Url = "https://git.example/outage.git" } },
+            bed.Auth, cancellationToken: ct);
         var applications = await fleet.ListApplicationsAsync(new ListApplicationsRequest(), bed.Auth, cancellationToken: ct);
         Assert.Contains(applications.Applications, a => a.Name == RedisFleetBed.App);
 

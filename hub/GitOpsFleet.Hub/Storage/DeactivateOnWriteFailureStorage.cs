@@ -37,9 +37,10 @@ internal sealed partial class DeactivateOnWriteFailureStorage(IGrainStorage inne
         catch (Exception ex)
         {
             LogWriteFailed(ex, stateName, grainId.ToString());
-            // Deactivation waits for the running call to finish, so the caller still gets this error.
-            grain?.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, ex,
-                $"writing state '{stateName}' failed; the next call re-reads the stored state"));
+            // Deactivation waits for the running call to finish, so the caller still gets this error. No exception in
+            // the reason: with one, Orleans rejects the calls queued behind this one instead of sending them to a new activation.
+            grain?.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested,
+                $"writing state '{stateName}' failed ({ex.GetType().Name}); the next call re-reads the stored state"));
             throw;
         }
     }
