@@ -47,6 +47,19 @@ public sealed class CredentialRotationCommandsTests : IAsyncLifetime
         Assert.Contains("join-token create", result.Stdout);
     }
 
+    [Fact]
+    public async Task ClusterList_RotationPendingOrRevoked_Marked()
+    {
+        _hub.Service.Clusters.Add(new Cluster { Name = "edge-5", Connected = true, CredentialRotationPending = true });
+        _hub.Service.Clusters.Add(new Cluster { Name = "edge-6", CredentialRevoked = true });
+
+        var result = await _hub.RunAsync("cluster", "list");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("yes (rotation pending)", Assert.Single(result.Stdout.Split('\n'), l => l.StartsWith("edge-5", StringComparison.Ordinal)));
+        Assert.Contains("no (credential revoked)", Assert.Single(result.Stdout.Split('\n'), l => l.StartsWith("edge-6", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData(true, 0, false, "rotation pending")]
     [InlineData(false, 120, false, "rotated 2m ago")]

@@ -104,7 +104,7 @@ internal static class ClusterCommands
             {
                 var table = new TableWriter("NAME", "CONNECTED", "LABELS", "AGENT", "KUBERNETES", "LAST SEEN", "APPS");
                 foreach (var c in response.Clusters)
-                    table.Row(c.Name, (c.Connected ? "yes" : "no") + (c.PendingApproval ? " (pending approval)" : ""), Display.Labels(c.Labels), c.AgentVersion, c.KubernetesVersion, Display.Age(c.LastSeenUnixMs), c.Applications.Count);
+                    table.Row(c.Name, (c.Connected ? "yes" : "no") + (c.PendingApproval ? " (pending approval)" : "") + (c.CredentialRotationPending ? " (rotation pending)" : c.CredentialRevoked ? " (credential revoked)" : ""), Display.Labels(c.Labels), c.AgentVersion, c.KubernetesVersion, Display.Age(c.LastSeenUnixMs), c.Applications.Count);
                 table.WriteTo(w);
             });
             return ExitCodes.Success;
