@@ -42,8 +42,15 @@ internal sealed class TcpCutter : IAsyncDisposable
         {
             foreach (var client in _open)
             {
-                // Reset, not a graceful close: a partition leaves no goodbye.
-                client.Client.LingerState = new LingerOption(true, 0);
+                try
+                {
+                    // Reset, not a graceful close: a partition leaves no goodbye.
+                    client.Client?.LingerState = new LingerOption(true, 0);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Its pump already closed it.
+                }
                 client.Dispose();
             }
             _open.Clear();
@@ -82,7 +89,7 @@ internal sealed class TcpCutter : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(TcpClient inbound, TcpClient outbound, CancellationToken cancellationToken)
+    private async Task PumpAsync(TcpClient inbound, TcpClient outbound, CancellationToken cancellationToken)
     {
         try
         {
@@ -96,6 +103,11 @@ internal sealed class TcpCutter : IAsyncDisposable
         }
         finally
         {
+            lock (_open)
+            {
+                _open.Remove(inbound);
+                _open.Remove(outbound);
+            }
             inbound.Dispose();
             outbound.Dispose();
         }
