@@ -80,7 +80,10 @@ internal sealed partial class ApplicationGrain
         target.Connected = connected;
         target.UpdatedUnixMs = Now;
         await AggregateAsync();
-        await state.WriteStateAsync();
+        // Batched like status: one write per connect rewrote every target's rows, so a hub restart under
+        // N agents wrote the whole application N times (docs/benchmarks.md, reconnect). The flags are
+        // refreshed from the cluster grains on activation anyway.
+        ScheduleStatusWrite();
     }
 
     private static void MergeResources(TargetEntry target, AgentAppStatus status)
