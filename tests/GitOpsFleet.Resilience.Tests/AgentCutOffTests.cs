@@ -13,7 +13,7 @@ namespace GitOpsFleet.Resilience.Tests;
 /// </summary>
 public sealed class AgentCutOffTests : IAsyncLifetime
 {
-    private readonly GitRepository _git = GitRepository.Create();
+    private readonly GitTestRepository _git = GitTestRepository.Create();
     private readonly LogCapture _logs = new();
     private readonly List<(CancellationTokenSource Stop, Task Run)> _agents = [];
     private SimulatedClusterHost _simulator = null!;

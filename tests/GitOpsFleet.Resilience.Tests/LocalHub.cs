@@ -30,7 +30,7 @@ internal sealed class LocalHub : IAsyncDisposable
         (await Fleet.CreateJoinTokenAsync(new CreateJoinTokenRequest { Reusable = true }, Auth, cancellationToken: cancellationToken)).Token;
 
     /// <summary>Adds the repository (polled every second) and one application on every cluster with self-heal.</summary>
-    public async Task CreateApplicationAsync(GitRepository git, CancellationToken cancellationToken)
+    public async Task CreateApplicationAsync(GitTestRepository git, CancellationToken cancellationToken)
     {
         await Fleet.AddRepositoryAsync(new AddRepositoryRequest { Repository = new Repository { Name = "web-repo", Url = git.Path, PollIntervalSeconds = 1 }, Upsert = true },
             Auth, cancellationToken: cancellationToken);

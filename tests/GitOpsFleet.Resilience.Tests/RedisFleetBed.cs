@@ -27,7 +27,7 @@ internal sealed class RedisFleetBed : IAsyncDisposable
     public List<HubProcess> Silos { get; } = [];
     public Metadata Auth { get; private set; } = [];
     public string JoinToken { get; private set; } = "";
-    public GitRepository Git { get; } = GitRepository.Create();
+    public GitTestRepository Git { get; } = GitTestRepository.Create();
     public SimulatedClusterHost Simulator { get; private set; } = null!;
     public Dictionary<string, IKubernetes> Clusters { get; } = [];
 
