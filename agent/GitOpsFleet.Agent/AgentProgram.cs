@@ -1,12 +1,13 @@
 using System.Runtime.InteropServices;
-using k8s;
 using Microsoft.Extensions.Logging;
 
 namespace GitOpsFleet.Agent;
 
 /// <summary>
 /// The command line of gitopsfleet-agent: parse flags, build the Kubernetes client, run until Ctrl+C.
-/// --simulate lives in AgentProgram.Simulate.cs, which the lean (Native AOT) build swaps for AgentProgram.Lean.cs.
+/// --simulate lives in AgentProgram.Simulate.cs, which the lean (Native AOT) build swaps for AgentProgram.Lean.cs;
+/// the Kubernetes connection comes from KubernetesClient (AgentProgram.KubernetesClient.cs) in the regular build
+/// and from GitOpsFleet.Kube's own KubeConnectionLoader (AgentProgram.Lean.cs) in the lean one.
 /// </summary>
 internal static partial class AgentProgram
 {
@@ -45,25 +46,16 @@ internal static partial class AgentProgram
         IAsyncDisposable? simulator = null;
         try
         {
-            KubernetesClientConfiguration config;
+            var kubeconfig = options.KubeconfigPath;
             if (options.Simulate)
             {
-                (simulator, var path) = await StartSimulatorAsync(options.ClusterName, cts.Token);
-                config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+                (simulator, kubeconfig) = await StartSimulatorAsync(options.ClusterName, cts.Token);
             }
-            else if (options.KubeconfigPath is not null)
-            {
-                config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.KubeconfigPath);
-            }
-            else
-            {
-                config = KubernetesClientConfiguration.InClusterConfig();
-            }
-            using var kubernetes = new Kubernetes(config);
-            await new AgentRunner(options, kubernetes, loggerFactory).RunAsync(cts.Token);
+            using var connection = Connect(kubeconfig);
+            await new AgentRunner(options, connection, loggerFactory).RunAsync(cts.Token);
             return 0;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or k8s.Exceptions.KubeConfigException)
+        catch (InvalidOperationException ex)
         {
             await Console.Error.WriteLineAsync("error: " + ex.Message);
             return 1;
@@ -120,4 +112,7 @@ internal static partial class AgentProgram
 
     /// <summary>Starts an in-process simulated cluster; returns it (to dispose at exit) and its kubeconfig path.</summary>
     private static partial Task<(IAsyncDisposable Simulator, string KubeconfigPath)> StartSimulatorAsync(string clusterName, CancellationToken cancellationToken);
+
+    /// <summary>The connection to the cluster of a kubeconfig, or the in-cluster service account when null; configuration errors are InvalidOperationException.</summary>
+    private static partial GitOpsFleet.Kube.Rest.KubeConnection Connect(string? kubeconfigPath);
 }

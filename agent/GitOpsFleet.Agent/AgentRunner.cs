@@ -4,13 +4,13 @@ using GitOpsFleet.Agent.Apps;
 using GitOpsFleet.Agent.Hub;
 using GitOpsFleet.Agent.State;
 using GitOpsFleet.Kube;
+using GitOpsFleet.Kube.Rest;
 using GitOpsFleet.Kube.Sync;
 using GitOpsFleet.Kube.Watch;
 using GitOpsFleet.Protos;
 using GitOpsFleet.Protos.Agent;
 using Grpc.Core;
 using Grpc.Net.Client;
-using k8s;
 using Microsoft.Extensions.Logging;
 
 namespace GitOpsFleet.Agent;
@@ -26,7 +26,7 @@ public sealed partial class AgentRunner : IHubOutbox
     public const uint ProtocolVersion = 1;
 
     private readonly AgentOptions _options;
-    private readonly IKubernetes _kubernetes;
+    private readonly KubeConnection _connection;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, AppWorker> _workers = new(StringComparer.Ordinal);
@@ -34,12 +34,14 @@ public sealed partial class AgentRunner : IHubOutbox
     private volatile Channel<AgentMessage>? _outbox;
     private AgentCredential? _rotatedCredential;
 
-    public AgentRunner(AgentOptions options, IKubernetes kubernetes, ILoggerFactory loggerFactory)
+    /// <summary>An agent that talks to its cluster through <paramref name="connection"/> (the IKubernetes constructor is in AgentRunner.KubernetesClient.cs, regular build only).</summary>
+    public AgentRunner(AgentOptions options, KubeConnection connection, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(connection);
         options.Validate();
         _options = options;
-        _kubernetes = kubernetes;
+        _connection = connection;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<AgentRunner>();
     }
@@ -47,7 +49,7 @@ public sealed partial class AgentRunner : IHubOutbox
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; throws only for settings that cannot work.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var manager = new ResourceManager(_kubernetes, _options.Namespace, _time);
+        var manager = new ResourceManager(_connection, _options.Namespace, _time);
         var store = new AgentStateStore(manager.Client, _options.Namespace);
         await using var watcher = new ManagedObjectWatcher(manager.Client, OnManagedObjectChanged);
         using var hubs = new HubChannels(_options.HubUrls, _options.CaFile);

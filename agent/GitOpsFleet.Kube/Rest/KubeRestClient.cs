@@ -3,26 +3,28 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
-using k8s;
 
 namespace GitOpsFleet.Kube.Rest;
 
 /// <summary>
-/// Untyped JSON access to the API server through KubernetesClient's own HttpClient, base address
-/// and credentials. Why: the typed client has no generic apply for the core group and
-/// GenericClient sends no fieldManager, which a real API server refuses for apply patches.
+/// Untyped JSON access to the API server through a <see cref="KubeConnection"/> (base address, HttpClient,
+/// credentials). Why: KubernetesClient's typed client has no generic apply for the core group and
+/// GenericClient sends no fieldManager, which a real API server refuses for apply patches; and the lean
+/// (Native AOT) agent needs no KubernetesClient at all. The IKubernetes constructor is in
+/// KubeRestClient.KubernetesClient.cs (regular build only).
 /// </summary>
-public sealed class KubeRestClient
+public sealed partial class KubeRestClient
 {
-    private readonly Kubernetes _client;
+    private readonly KubeConnection _connection;
 
-    public KubeRestClient(IKubernetes kubernetes)
+    public KubeRestClient(KubeConnection connection)
     {
-        _client = kubernetes as Kubernetes
-            ?? throw new ArgumentException("GitOpsFleet.Kube needs a k8s.Kubernetes client (new Kubernetes(config)); got " + kubernetes.GetType().Name, nameof(kubernetes));
+        ArgumentNullException.ThrowIfNull(connection);
+        _connection = connection;
     }
 
-    public IKubernetes Kubernetes => _client;
+    /// <summary>The connection requests go through.</summary>
+    public KubeConnection Connection => _connection;
 
     /// <summary>GETs a path; null when the server answers 404.</summary>
     public async Task<JsonObject?> GetAsync(string path, CancellationToken cancellationToken)
@@ -123,18 +125,15 @@ public sealed class KubeRestClient
 
     private Uri Url(string pathAndQuery)
     {
-        var baseUrl = _client.BaseUri.AbsoluteUri.TrimEnd('/');
+        var baseUrl = _connection.BaseUri.AbsoluteUri.TrimEnd('/');
         return new Uri(baseUrl + pathAndQuery);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (_client.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        return await _client.HttpClient.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        await _connection.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+        return await _connection.HttpClient.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, CancellationToken cancellationToken)

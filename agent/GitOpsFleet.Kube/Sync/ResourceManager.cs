@@ -3,13 +3,13 @@ using GitOpsFleet.Kube.Discovery;
 using GitOpsFleet.Kube.Health;
 using GitOpsFleet.Kube.Inventory;
 using GitOpsFleet.Kube.Rest;
-using k8s;
 
 namespace GitOpsFleet.Kube.Sync;
 
 /// <summary>
 /// Applies, prunes, assesses and diffs one application's objects against a cluster. The verbs live
-/// in ResourceManager.Apply.cs, .Prune.cs, .Hooks.cs, .Status.cs and .Diff.cs.
+/// in ResourceManager.Apply.cs, .Prune.cs, .Hooks.cs, .Status.cs and .Diff.cs; the IKubernetes
+/// constructor in .KubernetesClient.cs (regular build only).
 /// </summary>
 public sealed partial class ResourceManager
 {
@@ -19,9 +19,9 @@ public sealed partial class ResourceManager
     private readonly InventoryStore _inventory;
     private readonly TimeProvider _time;
 
-    public ResourceManager(IKubernetes kubernetes, string agentNamespace, TimeProvider? timeProvider = null)
+    public ResourceManager(KubeConnection connection, string agentNamespace, TimeProvider? timeProvider = null)
     {
-        _client = new KubeRestClient(kubernetes);
+        _client = new KubeRestClient(connection);
         _catalog = new ApiResourceCatalog(_client);
         _preparer = new ManifestPreparer(_catalog);
         _inventory = new InventoryStore(_client, agentNamespace);
