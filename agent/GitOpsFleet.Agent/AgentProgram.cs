@@ -43,6 +43,9 @@ internal static partial class AgentProgram
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
         using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }));
 
+        Timer? memoryTrim = null;
+        StartMemoryTrim(ref memoryTrim);
+        using var trim = memoryTrim;
         IAsyncDisposable? simulator = null;
         try
         {
@@ -112,6 +115,9 @@ internal static partial class AgentProgram
 
     /// <summary>Starts an in-process simulated cluster; returns it (to dispose at exit) and its kubeconfig path.</summary>
     private static partial Task<(IAsyncDisposable Simulator, string KubeconfigPath)> StartSimulatorAsync(string clusterName, CancellationToken cancellationToken);
+
+    /// <summary>Lean build only (AgentProgram.Lean.cs): gives the GC heap back after bursts of work; the call is compiled out elsewhere.</summary>
+    static partial void StartMemoryTrim(ref Timer? timer);
 
     /// <summary>The connection to the cluster of a kubeconfig, or the in-cluster service account when null; configuration errors are InvalidOperationException.</summary>
     private static partial GitOpsFleet.Kube.Rest.KubeConnection Connect(string? kubeconfigPath);
