@@ -9,11 +9,12 @@ namespace GitOpsFleet.Agent;
 internal static partial class AgentProgram
 {
     private static readonly TimeSpan TrimPeriod = TimeSpan.FromSeconds(10);
-    private const long TrimAfterAllocatedBytes = 16L << 20;
+    private const long TrimAfterAllocatedBytes = 4L << 20;
 
     // An idle agent allocates almost nothing, so no GC runs to return what a sync or drift check left
-    // behind; a full compacting GC once 16 MB were allocated since the last one hands it back (measured
-    // in docs/benchmarks.md, agent section). At most one every 10 s, only after work.
+    // behind; a full compacting GC once 4 MB were allocated since the last one hands it back (measured in
+    // docs/benchmarks.md, agent section: at 16 MB a 60 s drift check stayed under the bar and left
+    // ~13 MB behind). At most one every 10 s, only after work; a full GC of the few MB left costs ms.
     static partial void StartMemoryTrim(ref Timer? timer)
     {
         var trimmedAt = GC.GetTotalAllocatedBytes();
