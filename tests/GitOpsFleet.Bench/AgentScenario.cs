@@ -93,7 +93,7 @@ internal static class AgentScenario
     /// <summary>One run of the JIT agent (<paramref name="aotBinary"/> null) or of the native one.</summary>
     private static async Task<AgentRun> RunOnceAsync(int resources, TimeSpan settle, IReadOnlyDictionary<string, string> environment, string? aotBinary, CancellationToken ct)
     {
-        using var git = BenchGitRepository.Create();
+        using var git = GitTestRepository.Create("gitopsfleet-bench");
         var commit = BenchManifests.CommitVersion(git, resources, BenchManifests.Version(0));
         await using var hub = await InProcessHub.StartAsync(ct);
         await using var fleet = await SimulatedFleet.StartAsync(TimeSpan.FromMilliseconds(50), ct);

@@ -78,7 +78,7 @@ internal static class BenchManifests
     }
 
     /// <summary>Writes one version of the application under app/ and commits it.</summary>
-    public static string CommitVersion(BenchGitRepository git, int resources, string version, bool workloads = true)
+    public static string CommitVersion(GitTestRepository git, int resources, string version, bool workloads = true)
     {
         foreach (var (file, json) in Files(resources, version, workloads))
         {

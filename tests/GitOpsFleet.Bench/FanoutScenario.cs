@@ -26,7 +26,7 @@ internal static class FanoutScenario
         var ct = CancellationToken.None;
         var incomplete = new List<string>();
 
-        using var git = BenchGitRepository.Create();
+        using var git = GitTestRepository.Create("gitopsfleet-bench");
         var first = BenchManifests.CommitVersion(git, resources, BenchManifests.Version(0), workloads);
         var startup = Stopwatch.StartNew();
         var summaries = new List<LatencySummary>();

@@ -42,7 +42,7 @@ internal static class HoldScenario
         var environment = args.Pairs("--hub-env");
         var ct = CancellationToken.None;
 
-        using var git = BenchGitRepository.Create();
+        using var git = GitTestRepository.Create("gitopsfleet-bench");
         var version = 0;
         var commit = BenchManifests.CommitVersion(git, 2, BenchManifests.Version(version), workloads: false);
         var results = new List<HoldStep>();

@@ -32,7 +32,7 @@ internal static class ReconnectScenario
 
         var data = Path.Combine(Path.GetTempPath(), "gitopsfleet-bench-hub-" + Guid.NewGuid().ToString("N")[..12]);
         var port = HubProcess.FreePort();
-        using var git = BenchGitRepository.Create();
+        using var git = GitTestRepository.Create("gitopsfleet-bench");
         var commit = BenchManifests.CommitVersion(git, resources, BenchManifests.Version(0), workloads: false);
         var recorder = new AgentEventRecorder();
         using var agentLogs = recorder.CreateFactory();

@@ -29,7 +29,7 @@ internal static class WavesScenario
         var deadline = TimeSpan.FromSeconds(args.Int("--deadline-s", 120 + clusters / 5));
         var ct = CancellationToken.None;
 
-        using var git = BenchGitRepository.Create();
+        using var git = GitTestRepository.Create("gitopsfleet-bench");
         var first = BenchManifests.CommitVersion(git, resources, BenchManifests.Version(0), workloads);
         var results = new List<WavesRun>();
         var startup = Stopwatch.StartNew();
