@@ -11,6 +11,7 @@ namespace GitOpsFleet.Resilience.Tests;
 /// Issue 8, faults 6 and 7: an agent cut off from a running hub keeps healing and the hub never shows it
 /// Healthy while cut off; an agent whose hub lost its data (a fresh hub on the same address) deletes nothing.
 /// </summary>
+[Collection(HubProcessesCollection.Name)]
 public sealed class AgentCutOffTests : IAsyncLifetime
 {
     private readonly GitTestRepository _git = GitTestRepository.Create();

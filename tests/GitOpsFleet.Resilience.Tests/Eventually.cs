@@ -17,6 +17,7 @@ internal static class Eventually
                 {
                     return;
                 }
+                last = null;
             }
             catch (RpcException ex)
             {

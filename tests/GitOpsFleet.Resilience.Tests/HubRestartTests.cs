@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace GitOpsFleet.Resilience.Tests;
 
 /// <summary>The whole hub (its only silo) killed and started again on the same Redis: state kept, the agent comes back.</summary>
+[Collection(HubProcessesCollection.Name)]
 public sealed class HubRestartTests : IClassFixture<RedisServer>
 {
     private readonly RedisServer _redis;

@@ -7,6 +7,7 @@ namespace GitOpsFleet.Resilience.Tests;
 /// Issue 8, fault 2: redis-server is SIGKILLed under a running hub and started again on the same port and
 /// append-only file. The hub regains service, agents stay connected, a new commit reaches the clusters, no record is lost.
 /// </summary>
+[Collection(HubProcessesCollection.Name)]
 public sealed class RedisRestartTests : IClassFixture<PersistentRedisServer>
 {
     private static readonly Dictionary<string, string> Clusters = new() { ["p1"] = "1", ["p2"] = "1" };

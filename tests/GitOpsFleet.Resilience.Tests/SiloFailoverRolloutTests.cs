@@ -6,6 +6,7 @@ namespace GitOpsFleet.Resilience.Tests;
 /// Issue 8, fault 1: the silo with every agent (and the one that took the API calls, so the rollout's grains
 /// started there) is SIGKILLed in the middle of a three-wave rollout; the rollout finishes on the other silo.
 /// </summary>
+[Collection(HubProcessesCollection.Name)]
 public sealed class SiloFailoverRolloutTests : IClassFixture<RedisServer>
 {
     private static readonly Dictionary<string, string> Waves = new() { ["r1"] = "1", ["r2"] = "2", ["r3"] = "3" };
@@ -72,11 +73,20 @@ public sealed class SiloFailoverRolloutTests : IClassFixture<RedisServer>
     private static async Task<Rollout> WaitForRolloutAsync(FleetService.FleetServiceClient fleet, RedisFleetBed bed, Func<Rollout, bool> done, string what, CancellationToken ct)
     {
         Rollout? last = null;
-        await Eventually.TrueAsync(async () =>
+        try
         {
-            last = await fleet.GetRolloutAsync(new RolloutRequest { Name = RedisFleetBed.App }, bed.Auth, cancellationToken: ct);
-            return done(last);
-        }, what, ct);
+            await Eventually.TrueAsync(async () =>
+            {
+                last = await fleet.GetRolloutAsync(new RolloutRequest { Name = RedisFleetBed.App }, bed.Auth, cancellationToken: ct);
+                return done(last);
+            }, what, ct);
+        }
+        catch (Xunit.Sdk.FailException ex) when (last is not null)
+        {
+            // Say where the rollout stood, so a failure here can be told apart from a silo that never answered.
+            var waves = string.Join(", ", last.Waves.Select(w => $"{w.Name}={w.Phase}"));
+            Assert.Fail($"{ex.Message}; last seen: {last.Phase} to {last.ToRevision[..Math.Min(8, last.ToRevision.Length)]}, waves {waves}, last event {last.Events.LastOrDefault()?.Type}: {last.Events.LastOrDefault()?.Reason}");
+        }
         return last!;
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace GitOpsFleet.Resilience.Tests;
 
 /// <summary>Two hub silos as separate processes on one Redis: one hub; a SIGKILLed silo's agents move to the other.</summary>
+[Collection(HubProcessesCollection.Name)]
 public sealed class SiloFailoverTests : IClassFixture<RedisServer>
 {
     private readonly RedisServer _redis;
