@@ -61,8 +61,9 @@ internal static class ReconnectScenario
                     ? clock.Elapsed.TotalSeconds : double.NaN;
                 var resynced = await WaitAsync(async () => await ResyncedAsync(hub.Api, commit, clusters, ct), deadline, ct)
                     ? clock.Elapsed.TotalSeconds : double.NaN;
-                // Agents log their Welcome just before the hub counts them connected; a moment for stragglers' events.
-                await Task.Delay(1000, ct);
+                // Agents log their Welcome around when the hub counts them connected: wait until every agent's
+                // event is in (a short deadline: a missing one shows as fewer reconnects, not a hang).
+                await WaitAsync(() => Task.FromResult(recorder.Times(AgentEventRecorder.Connected, killedAt).Count >= clusters), TimeSpan.FromSeconds(5), ct);
                 var welcomes = recorder.Times(AgentEventRecorder.Connected, killedAt);
                 var sleeps = recorder.Times(AgentEventRecorder.Reconnecting, killedAt);
                 var (perSecond, peak) = AgentEventRecorder.PerSecond(welcomes, killedAt);
