@@ -7,17 +7,22 @@ namespace GitOpsFleet.Hub.Storage;
 /// <summary>
 /// Grain state in one SQLite file: one row per (state name, grain id) with an ETag, so a write
 /// from a stale activation is refused with <see cref="InconsistentStateException"/> instead of losing an update.
+/// Writes and clears are committed in groups, one transaction for all that are waiting; each returns once its row
+/// is committed.
 /// </summary>
-public sealed class SqliteGrainStorage : IGrainStorage
+public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly Serializer _serializer;
 
-    // One writer at a time, waited for without blocking a thread. SQLite lets one connection write at a
-    // time; the others get SQLITE_BUSY, which Microsoft.Data.Sqlite retries by Thread.Sleep on the calling
-    // thread. With a thousand cluster grains writing at once those sleeps held most of the thread pool
+    // One writer, committing whatever is queued in one transaction (group commit, see SqliteWriteBatcher). SQLite lets
+    // one connection write at a time; the others get SQLITE_BUSY, which Microsoft.Data.Sqlite retries by Thread.Sleep
+    // on the calling thread. With a thousand cluster grains writing at once those sleeps held most of the thread pool
     // and were most of a 1,000-cluster fanout (docs/benchmarks.md, the hub profile).
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SqliteWriteBatcher _writer;
+
+    /// <summary>The group-commit writer (tests watch its queue and batches).</summary>
+    internal SqliteWriteBatcher Writer => _writer;
 
     public SqliteGrainStorage(string databasePath, Serializer serializer)
     {
@@ -30,6 +35,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        _writer = new SqliteWriteBatcher(databasePath, Open);
         using var connection = Open();
         using var command = connection.CreateCommand();
         // WAL: readers do not block the writer; the table is created on first use of a data dir.
@@ -67,113 +73,32 @@ public sealed class SqliteGrainStorage : IGrainStorage
         return Task.CompletedTask;
     }
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        // Serialized now, on the caller's turn: the state is what it was when the grain asked to write it.
         var data = _serializer.SerializeToArray(grainState.State);
-        await _writeGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            Write(stateName, grainId, grainState, data);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        return _writer.EnqueueAsync(new SqliteWriteRequest<T>(stateName, grainId, grainState, data));
     }
 
-    private void Write<T>(string stateName, GrainId grainId, IGrainState<T> grainState, byte[] data)
-    {
-        var newETag = Guid.NewGuid().ToString("N");
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        if (grainState.ETag is null)
-        {
-            // A first write: refused when another activation already created the row.
-            command.CommandText = """
-                INSERT INTO grain_state (state_name, grain_id, etag, data, updated_unix_ms)
-                VALUES ($name, $id, $etag, $data, $now) ON CONFLICT DO NOTHING
-                """;
-        }
-        else
-        {
-            command.CommandText = """
-                UPDATE grain_state SET etag = $etag, data = $data, updated_unix_ms = $now
-                WHERE state_name = $name AND grain_id = $id AND etag = $expected
-                """;
-            command.Parameters.AddWithValue("$expected", grainState.ETag);
-        }
-        command.Parameters.AddWithValue("$name", stateName);
-        command.Parameters.AddWithValue("$id", grainId.ToString());
-        command.Parameters.AddWithValue("$etag", newETag);
-        command.Parameters.AddWithValue("$data", data);
-        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        if (command.ExecuteNonQuery() != 1)
-        {
-            throw Conflict("write", stateName, grainId, grainState.ETag, connection);
-        }
-        grainState.ETag = newETag;
-        grainState.RecordExists = true;
-    }
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        => _writer.EnqueueAsync(new SqliteWriteRequest<T>(stateName, grainId, grainState, data: null));
 
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        await _writeGate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            Clear(stateName, grainId, grainState);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+    /// <summary>Stops with the silo, after the grains deactivated (and wrote their state): queued writes are committed first.</summary>
+    public void Participate(ISiloLifecycle lifecycle)
+        => lifecycle.Subscribe(nameof(SqliteGrainStorage), ServiceLifecycleStage.RuntimeStorageServices, _ => Task.CompletedTask, CloseAsync);
 
-    private void Clear<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = grainState.ETag is null
-            ? "SELECT COUNT(*) FROM grain_state WHERE state_name = $name AND grain_id = $id"
-            : "DELETE FROM grain_state WHERE state_name = $name AND grain_id = $id AND etag = $expected";
-        command.Parameters.AddWithValue("$name", stateName);
-        command.Parameters.AddWithValue("$id", grainId.ToString());
-        if (grainState.ETag is null)
-        {
-            // Nothing was read, so nothing may be deleted: fine only when no row exists.
-            if (Convert.ToInt64(command.ExecuteScalar()) != 0)
-            {
-                throw Conflict("clear", stateName, grainId, null, connection);
-            }
-        }
-        else
-        {
-            command.Parameters.AddWithValue("$expected", grainState.ETag);
-            if (command.ExecuteNonQuery() != 1)
-            {
-                throw Conflict("clear", stateName, grainId, grainState.ETag, connection);
-            }
-        }
-        grainState.ETag = null;
-        grainState.RecordExists = false;
-        grainState.State = Activator.CreateInstance<T>();
-    }
+    /// <summary>
+    /// Refuses new writes and commits the queued ones; when <paramref name="cancellationToken"/> fires first, those
+    /// still queued fail with <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public Task CloseAsync(CancellationToken cancellationToken) => _writer.CloseAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => new(CloseAsync(CancellationToken.None));
 
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         return connection;
-    }
-
-    private static InconsistentStateException Conflict(string operation, string stateName, GrainId grainId, string? expected, SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT etag FROM grain_state WHERE state_name = $name AND grain_id = $id";
-        command.Parameters.AddWithValue("$name", stateName);
-        command.Parameters.AddWithValue("$id", grainId.ToString());
-        var stored = command.ExecuteScalar() as string;
-        return new InconsistentStateException(
-            $"Grain state {stateName} of {grainId}: {operation} refused, the stored ETag {stored ?? "(none)"} differs from {expected ?? "(none)"}; another activation wrote it first",
-            stored ?? "", expected ?? "");
     }
 }
