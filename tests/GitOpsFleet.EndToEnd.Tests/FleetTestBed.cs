@@ -89,21 +89,8 @@ internal sealed class FleetTestBed : IAsyncDisposable
     /// <summary>A handler for another client of this hub (trusts the test CA when the hub serves TLS).</summary>
     public SocketsHttpHandler CreateHandler() => TrustingHandler(_caFile);
 
-    private static SocketsHttpHandler TrustingHandler(string? caFile)
-    {
-        var handler = new SocketsHttpHandler();
-        if (caFile is not null)
-        {
-            var policy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
-            {
-                TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
-                RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-            };
-            policy.CustomTrustStore.ImportFromPemFile(caFile);
-            handler.SslOptions.CertificateChainPolicy = policy;
-        }
-        return handler;
-    }
+    private static SocketsHttpHandler TrustingHandler(string? caFile) =>
+        GitOpsFleet.Tls.ServerTrust.Configure(new SocketsHttpHandler(), caFile is null ? null : GitOpsFleet.Tls.PemCertificates.LoadFile(caFile, caFile));
 
     public async Task<Application> GetApplicationAsync(string name) =>
         await Fleet.GetApplicationAsync(new GetApplicationRequest { Name = name, Resources = true }, Auth);

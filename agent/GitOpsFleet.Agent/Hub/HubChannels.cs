@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
 using GitOpsFleet.Protos;
 using GitOpsFleet.Protos.Agent;
+using GitOpsFleet.Tls;
 
 namespace GitOpsFleet.Agent.Hub;
 
@@ -17,12 +18,13 @@ internal sealed class HubChannels : IDisposable
 
     public HubChannels(IReadOnlyList<string> urls, string? caFile = null)
     {
-        var trust = caFile is null ? null : HubTrust.Load(caFile);
+        // A private CA from --ca-file is the only root; without it, the system roots.
+        var trust = caFile is null ? null : PemCertificates.LoadFile(caFile, $"--ca-file '{caFile}'");
         _channels = urls.Select(url => GrpcChannel.ForAddress(url, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = BundleCodec.MaxMessageBytes,
             MaxSendMessageSize = BundleCodec.MaxMessageBytes,
-            HttpHandler = HubTrust.CreateHandler(trust),
+            HttpHandler = ServerTrust.Configure(new SocketsHttpHandler { EnableMultipleHttp2Connections = true }, trust),
         })).ToArray();
         _clients = _channels.Select(channel => new AgentService.AgentServiceClient(channel)).ToArray();
     }

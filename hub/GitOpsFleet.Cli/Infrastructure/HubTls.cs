@@ -1,7 +1,6 @@
-using System.Net.Security;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using GitOpsFleet.Tls;
 
 namespace GitOpsFleet.Cli.Infrastructure;
 
@@ -22,44 +21,22 @@ internal sealed record HubTls(string? CaFile, bool SkipVerify)
     /// <summary>The HTTP handler for the gRPC channel, with the certificate check this asks for.</summary>
     public SocketsHttpHandler CreateHandler()
     {
-        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
-        if (SkipVerify)
-        {
-            // Asked for by name on the command line; the warning is printed by the caller.
-            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-        }
-        else if (CaFile is not null)
-        {
-            var policy = new X509ChainPolicy
-            {
-                TrustMode = X509ChainTrustMode.CustomRootTrust,
-                // Private CAs rarely publish revocation lists; like SslStream's default, do not require one.
-                RevocationMode = X509RevocationMode.NoCheck,
-            };
-            policy.CustomTrustStore.AddRange(LoadCertificates(CaFile));
-            // SslStream builds the chain with this policy and still checks the host name.
-            handler.SslOptions.CertificateChainPolicy = policy;
-        }
-        return handler;
+        // --insecure-skip-tls-verify is asked for by name on the command line; the warning is printed by the caller.
+        var roots = SkipVerify || CaFile is null ? null : LoadCertificates(CaFile);
+        return ServerTrust.Configure(new SocketsHttpHandler { EnableMultipleHttp2Connections = true }, roots, SkipVerify);
     }
 
     /// <summary>Every certificate in a PEM file (a bundle may hold several CAs).</summary>
     public static X509Certificate2Collection LoadCertificates(string caFile)
     {
-        var certificates = new X509Certificate2Collection();
         try
         {
-            certificates.ImportFromPemFile(caFile);
+            return PemCertificates.LoadFile(caFile, $"--ca-file '{caFile}'");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+        catch (TlsConfigurationException ex)
         {
-            throw new CliException($"--ca-file '{caFile}' cannot be read as PEM certificates: {ex.Message}");
+            throw new CliException(ex.Message);
         }
-        if (certificates.Count == 0)
-        {
-            throw new CliException($"--ca-file '{caFile}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
-        }
-        return certificates;
     }
 
     /// <summary>True when <paramref name="exception"/> (or what it wraps) is a failed TLS handshake.</summary>

@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using GitOpsFleet.Hub.Tests.Support;
 using GitOpsFleet.Protos.Fleet;
 using GitOpsFleet.Tests.Tls;
+using GitOpsFleet.Tls;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -130,14 +131,8 @@ public sealed class HubTlsTests
         }, handler: TrustingHandler(certificates.CaFile));
 
     /// <summary>A handler that trusts only the test CA (chain and host name checked).</summary>
-    internal static SocketsHttpHandler TrustingHandler(string caFile)
-    {
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.ImportFromPemFile(caFile);
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.CertificateChainPolicy = policy;
-        return handler;
-    }
+    internal static SocketsHttpHandler TrustingHandler(string caFile) =>
+        ServerTrust.Configure(new SocketsHttpHandler(), PemCertificates.LoadFile(caFile, caFile));
 
     private static async Task<X509Certificate> PresentedAsync(Uri address)
     {
