@@ -14,7 +14,6 @@ internal abstract class SqliteWriteRequest(string stateName, GrainId grainId, by
 
     public string StateName => stateName;
     public string GrainId { get; } = grainId.ToString();
-    public GrainId Grain => grainId;
 
     /// <summary>The serialized state to store; null for a clear.</summary>
     public byte[]? Data => data;
