@@ -111,7 +111,11 @@ public sealed partial class ResourceManager
         return null;
     }
 
-    /// <summary>Applies one object: a dry-run first, then a real apply only when the dry-run differs from live.</summary>
+    /// <summary>
+    /// Applies one object: reads it, then one real apply. An apply that changes nothing is not stored (a
+    /// real API server keeps the resourceVersion), so the same resourceVersion before and after means
+    /// Unchanged; no dry-run round trip is needed for that.
+    /// </summary>
     private async Task<ResourceResult> ApplyOneAsync(PreparedObject obj, bool force, CancellationToken cancellationToken)
     {
         if (obj.Error is not null)
@@ -120,27 +124,27 @@ public sealed partial class ResourceManager
         }
         var path = obj.Resource!.ObjectPath(obj.Key.Namespace, obj.Key.Name);
         JsonObject? live;
-        JsonObject dry;
         try
         {
             live = await _client.GetAsync(path, cancellationToken).ConfigureAwait(false);
-            dry = await _client.ApplyAsync(path, obj.Body, WellKnown.FieldManager, force, dryRun: true, cancellationToken).ConfigureAwait(false);
         }
         catch (KubeApiException ex)
         {
-            return new ResourceResult(obj.Key, ResourceAction.Failed, Describe(obj.Key, "dry-run", ex));
+            return new ResourceResult(obj.Key, ResourceAction.Failed, Describe(obj.Key, "read", ex));
         }
-        if (live is not null && JsonNode.DeepEquals(Normalize(live), Normalize(dry)))
-        {
-            return new ResourceResult(obj.Key, ResourceAction.Unchanged);
-        }
+        JsonObject applied;
         try
         {
-            await _client.ApplyAsync(path, obj.Body, WellKnown.FieldManager, force, dryRun: false, cancellationToken).ConfigureAwait(false);
+            applied = await _client.ApplyAsync(path, obj.Body, WellKnown.FieldManager, force, dryRun: false, cancellationToken).ConfigureAwait(false);
         }
         catch (KubeApiException ex)
         {
             return new ResourceResult(obj.Key, ResourceAction.Failed, Describe(obj.Key, "apply", ex));
+        }
+        var liveVersion = live?.Str("metadata", "resourceVersion");
+        if (liveVersion is not null && liveVersion == applied.Str("metadata", "resourceVersion"))
+        {
+            return new ResourceResult(obj.Key, ResourceAction.Unchanged) { ResourceVersion = liveVersion };
         }
         if (obj.IsCrd)
         {
@@ -154,7 +158,7 @@ public sealed partial class ResourceManager
                 return new ResourceResult(obj.Key, ResourceAction.Failed, $"{obj.Key} was applied but is not established: {established}");
             }
         }
-        return new ResourceResult(obj.Key, live is null ? ResourceAction.Created : ResourceAction.Configured);
+        return new ResourceResult(obj.Key, live is null ? ResourceAction.Created : ResourceAction.Configured) { ResourceVersion = applied.Str("metadata", "resourceVersion") };
     }
 
     /// <summary>Polls until every key is Healthy (or Suspended); null on success, else why not.</summary>
