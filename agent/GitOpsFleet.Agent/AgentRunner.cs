@@ -138,7 +138,7 @@ public sealed partial class AgentRunner : IHubOutbox
 
     internal AgentOptions Options => _options;
 
-    private void OnManagedObjectChanged(string app, Kube.ResourceKey key, string eventType)
+    private void OnManagedObjectChanged(string app, Kube.ResourceKey key, string eventType, string? resourceVersion)
     {
         if (!_workers.TryGetValue(app, out var worker))
         {
@@ -151,7 +151,7 @@ public sealed partial class AgentRunner : IHubOutbox
         }
         else
         {
-            worker.RequestDriftCheck();
+            worker.RequestDriftCheck(key, resourceVersion);
         }
     }
 

@@ -25,6 +25,7 @@ internal sealed partial class AppWorker
             {
                 _needDriftCheck = false;
                 _driftSoon = false;
+                _pendingChanges.Clear();
             }
             _needAssess = false;
             if (assess)
@@ -87,6 +88,7 @@ internal sealed partial class AppWorker
     {
         _phase = OperationPhase.Running;
         var result = await _manager.SyncAsync(request, cancellationToken).ConfigureAwait(false);
+        RecordOwnWrites(result);
         _lastSync = result;
         _message = result.Message;
         foreach (var key in result.Inventory.DistinctBy(k => (k.Group, k.Version, k.Kind)))

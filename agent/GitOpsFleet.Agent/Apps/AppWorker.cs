@@ -114,9 +114,6 @@ internal sealed partial class AppWorker : IAsyncDisposable
 
     public void RequestRefresh() => Signal(() => { _needDriftCheck = true; _needAssess = true; });
 
-    /// <summary>A watched object changed: check drift soon, coalescing bursts (status updates come in flurries).</summary>
-    public void RequestDriftCheck() => Signal(() => _driftSoon = true);
-
     /// <summary>A watched object's status changed: reassess health soon, coalesced like drift checks.</summary>
     public void RequestHealthCheck() => Signal(() => _assessSoon = true);
 

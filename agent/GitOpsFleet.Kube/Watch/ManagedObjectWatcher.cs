@@ -13,8 +13,15 @@ namespace GitOpsFleet.Kube.Watch;
 /// A MODIFIED event whose only change is status, resourceVersion or managedFields (controllers report
 /// progress all the time) is passed on as <see cref="StatusOnly"/>, so the host can skip the drift check.
 /// </summary>
-public sealed class ManagedObjectWatcher(KubeRestClient client, Action<string, ResourceKey, string> onChange) : IAsyncDisposable
+/// <remarks>The callback gets the application, the object's key, the event type and the object's resourceVersion.</remarks>
+public sealed class ManagedObjectWatcher(KubeRestClient client, Action<string, ResourceKey, string, string?> onChange) : IAsyncDisposable
 {
+    /// <summary>A watcher whose callback does not need the resourceVersion.</summary>
+    public ManagedObjectWatcher(KubeRestClient client, Action<string, ResourceKey, string> onChange)
+        : this(client, (app, key, type, _) => onChange(app, key, type))
+    {
+    }
+
     private readonly ConcurrentDictionary<string, Task> _watches = new();
     private readonly CancellationTokenSource _stop = new();
 
@@ -48,7 +55,8 @@ public sealed class ManagedObjectWatcher(KubeRestClient client, Action<string, R
                         resourceVersion = null;
                         break;
                     }
-                    resourceVersion = obj.Str("metadata", "resourceVersion") ?? resourceVersion;
+                    var objectVersion = obj.Str("metadata", "resourceVersion");
+                    resourceVersion = objectVersion ?? resourceVersion;
                     if (type == "BOOKMARK")
                     {
                         continue;
@@ -60,7 +68,7 @@ public sealed class ManagedObjectWatcher(KubeRestClient client, Action<string, R
                         continue;
                     }
                     var key = new ResourceKey(resource.Group, resource.Version, resource.Kind, obj.Str("metadata", "namespace") ?? "", obj.Str("metadata", "name") ?? "");
-                    onChange(tracking![..colon], key, Classify(type, obj, fingerprints));
+                    onChange(tracking![..colon], key, Classify(type, obj, fingerprints), objectVersion);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
