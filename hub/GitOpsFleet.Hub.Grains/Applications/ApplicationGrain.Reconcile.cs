@@ -68,7 +68,12 @@ internal sealed partial class ApplicationGrain
             return;
         }
 
-        var clusters = await GrainFactory.Index(IndexKeys.Clusters).ListAsync();
+        // One cluster changed (a join, a label change): look up just that one; listing the fleet here made N joins O(N^2).
+        var clusters = onlyCluster is null
+            ? await GrainFactory.Index(IndexKeys.Clusters).ListAsync()
+            : await GrainFactory.Index(IndexKeys.Clusters).GetAsync(onlyCluster) is { } labels
+                ? new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal) { [onlyCluster] = labels }
+                : new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         var selected = clusters.Where(c => Names.Matches(spec.ClusterSelector, c.Value))
             .ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         await NoteResolvedCommitAsync(spec, commit);

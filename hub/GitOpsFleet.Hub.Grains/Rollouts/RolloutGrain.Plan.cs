@@ -45,7 +45,7 @@ internal sealed partial class RolloutGrain
             ?? throw HubException.NotFound($"repository {spec.Repository}");
         var repositorySpec = new RepositorySpec(repository.Name, repository.Url,
             repository.Username.Length > 0 ? repository.Username : null, repository.Password.Length > 0 ? repository.Password : null);
-        var labels = (await GrainFactory.Index(IndexKeys.Clusters).ListAsync()).GetValueOrDefault(cluster) ?? new Dictionary<string, string>();
+        var labels = await GrainFactory.Index(IndexKeys.Clusters).GetAsync(cluster) ?? new Dictionary<string, string>();
         return (repositorySpec, new ClusterParameters(cluster, labels));
     }
 
