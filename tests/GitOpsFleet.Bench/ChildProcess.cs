@@ -9,12 +9,42 @@ internal sealed class ChildProcess : IDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
 
+    // Every child not yet disposed: killed when this process ends, however it ends short of SIGKILL or a
+    // fail-fast (Ctrl-C, SIGTERM, an exception out of Main), so no worker or hub outlives a failed run.
+    private static readonly HashSet<ChildProcess> Live = [];
+
+    static ChildProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+        Console.CancelKeyPress += (_, _) => KillAll();
+    }
+
     private ChildProcess(Process process) => _process = process;
 
     public int Id => _process.Id;
 
     /// <summary>Raised for each line the child writes (stdout or stderr).</summary>
     public event Action<string>? Line;
+
+    /// <summary>Raised when the child exits, whatever the reason.</summary>
+    public event Action? Exited;
+
+    /// <summary>Kills every child this process started and has not disposed.</summary>
+    public static void KillAll()
+    {
+        ChildProcess[] live;
+        lock (Live)
+        {
+            live = [.. Live];
+        }
+        foreach (var child in live)
+        {
+            child.Kill();
+        }
+    }
+
+    /// <summary>Open descriptors of the child now (entries of /proc/PID/fd); 0 once it is gone.</summary>
+    public int OpenFiles() => DescriptorWatch.Count($"/proc/{_process.Id}/fd");
 
     /// <summary>Starts `dotnet DLL args`, where DLL is relative to the repository root and the build configuration of this bench.</summary>
     public static ChildProcess Start(string projectDirectory, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
@@ -52,7 +82,12 @@ internal sealed class ChildProcess : IDisposable
         var child = new ChildProcess(process);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
+        process.Exited += (_, _) => child.Exited?.Invoke();
         process.Start();
+        lock (Live)
+        {
+            Live.Add(child);
+        }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
@@ -163,6 +198,10 @@ internal sealed class ChildProcess : IDisposable
     public void Dispose()
     {
         Kill();
+        lock (Live)
+        {
+            Live.Remove(this);
+        }
         _process.Dispose();
     }
 

@@ -23,6 +23,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     public int Count => _clients.Count;
 
+    /// <summary>The index (in names and labels) of this fleet's first cluster: a worker process's share of a larger fleet starts past 0.</summary>
+    public int FirstIndex { get; set; }
+
     /// <summary>One KubernetesClient per cluster, in the order they were added.</summary>
     public IReadOnlyList<IKubernetes> Clients => _clients;
 
@@ -55,14 +58,14 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     /// <summary>
     /// As above; <paramref name="labels"/> gives the labels an agent asks for at registration, by the cluster's
-    /// index in the fleet; <paramref name="loggerFactory"/> sees the agents' logs (default: none).
+    /// index in the fleet (from <see cref="FirstIndex"/>); <paramref name="loggerFactory"/> sees the agents' logs (default: none).
     /// </summary>
     public async Task AddAgentsAsync(Uri hubGrpc, string joinToken, string prefix, int count,
         Func<int, IDictionary<string, string>>? labels, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
         for (var i = 0; i < count; i++)
         {
-            var index = _clients.Count;
+            var index = FirstIndex + _clients.Count;
             var name = $"{prefix}-{index:D5}";
             var cluster = await Simulator.AddClusterAsync(name, cancellationToken);
             var kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = cluster.Server.ToString() });
