@@ -3,7 +3,7 @@ namespace GitOpsFleet.Hub.Demo;
 /// <summary>Tells the person who started the demo where everything is and what to try next.</summary>
 internal static class DemoBanner
 {
-    public static void Write(TextWriter output, HubHost hub, string demoDirectory, string repositoryPath, IReadOnlyList<(string Name, string Path)> kubeconfigs)
+    public static void Write(TextWriter output, HubHost hub, string demoDirectory, string repositoryPath, IReadOnlyList<(string Name, string Path)> kubeconfigs, string? trustFile)
     {
         var tokenFile = Path.Combine(demoDirectory, "admin-token");
         output.WriteLine();
@@ -19,7 +19,9 @@ internal static class DemoBanner
         }
         output.WriteLine();
         output.WriteLine("Try, in another terminal from the repository root:");
-        output.WriteLine($"  export FLEET_HUB={hub.GrpcAddress} FLEET_TOKEN=$(cat {tokenFile})");
+        // A TLS hub: the CLI trusts the hub's own certificate as the demo agents do.
+        var caFile = trustFile is null ? "" : $" FLEET_CA_FILE={trustFile}";
+        output.WriteLine($"  export FLEET_HUB={hub.GrpcAddress} FLEET_TOKEN=$(cat {tokenFile}){caFile}");
         output.WriteLine("  dotnet run --project hub/GitOpsFleet.Cli -- cluster list");
         output.WriteLine("  dotnet run --project hub/GitOpsFleet.Cli -- app get guestbook");
         output.WriteLine("  dotnet run --project hub/GitOpsFleet.Cli -- app wait guestbook --timeout 2m");

@@ -1,6 +1,7 @@
 using GitOpsFleet.Agent;
 using GitOpsFleet.KubeSim;
 using GitOpsFleet.Protos.Fleet;
+using GitOpsFleet.Tls;
 using Grpc.Core;
 using Grpc.Net.Client;
 using k8s;
@@ -26,7 +27,10 @@ public static class DemoFleet
         Directory.CreateDirectory(demoDirectory);
         var adminToken = ReadAdminToken(hub, demoDirectory);
 
-        var channel = GrpcChannel.ForAddress(hub.GrpcAddress);
+        // A TLS hub: the demo's client and agents trust the hub's own certificate file (pinned; the hub has no CA file).
+        var trustFile = options.TlsEnabled ? Path.GetFullPath(options.TlsCertificatePath!) : null;
+        var trust = trustFile is null ? null : PemCertificates.LoadFile(trustFile, $"--tls-cert '{trustFile}'");
+        var channel = GrpcChannel.ForAddress(hub.GrpcAddress, new GrpcChannelOptions { HttpHandler = ServerTrust.Configure(new SocketsHttpHandler(), trust) });
         var fleet = new FleetService.FleetServiceClient(channel);
         var auth = new Metadata { { "authorization", $"Bearer {adminToken}" } };
 
@@ -51,6 +55,7 @@ public static class DemoFleet
                 HubUrl = hub.GrpcAddress.ToString(),
                 JoinToken = joinToken.Token,
                 ClusterName = name,
+                CaFile = trustFile,
                 Labels = new Dictionary<string, string> { ["env"] = env, ["wave"] = wave },
             };
             var kubernetes = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
@@ -79,7 +84,7 @@ public static class DemoFleet
             },
         }, auth, cancellationToken: cancellationToken);
 
-        DemoBanner.Write(output, hub, demoDirectory, repositoryPath, kubeconfigs);
+        DemoBanner.Write(output, hub, demoDirectory, repositoryPath, kubeconfigs, trustFile);
         return new DemoHandle(simulator, channel, agents, agentTasks);
     }
 
