@@ -13,6 +13,9 @@ internal sealed partial class AppWorker
     // Guarded by _gate: identity -> resourceVersion our last sync left the object at.
     private readonly Dictionary<string, string> _ownVersions = new(StringComparer.Ordinal);
 
+    // Owned by the loop: the last sync's objects as its applies returned them, until the next assessment.
+    private IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonObject>? _justApplied;
+
     // Guarded by _gate: changes seen while no drift check has run yet (identity, resourceVersion).
     private readonly List<(string Identity, string? ResourceVersion)> _pendingChanges = [];
 

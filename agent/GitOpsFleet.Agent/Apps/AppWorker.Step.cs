@@ -89,7 +89,9 @@ internal sealed partial class AppWorker
         _phase = OperationPhase.Running;
         var result = await _manager.SyncAsync(request, cancellationToken).ConfigureAwait(false);
         RecordOwnWrites(result);
-        _lastSync = result;
+        // The objects as the apply returned them serve the assessment that follows at once, then go.
+        _justApplied = result.Applied;
+        _lastSync = result with { Applied = null };
         _message = result.Message;
         foreach (var key in result.Inventory.DistinctBy(k => (k.Group, k.Version, k.Kind)))
         {
@@ -140,7 +142,9 @@ internal sealed partial class AppWorker
             // The watch-driven re-check (RequestHealthCheck) is throttled against this.
             _lastAssess = _time.GetUtcNow();
         }
-        var report = await _manager.AssessAsync(keys, _drifted, rules, cancellationToken).ConfigureAwait(false);
+        var known = _justApplied;
+        _justApplied = null;
+        var report = await _manager.AssessAsync(keys, _drifted, rules, known, cancellationToken).ConfigureAwait(false);
         _health = _phase == OperationPhase.Failed && report.Health == HealthState.Healthy ? HealthState.Degraded : report.Health;
         var effective = report with { Health = _health };
         var outOfSync = _drifted.Count > 0 || _phase == OperationPhase.Failed;

@@ -19,6 +19,7 @@ public sealed partial class ResourceManager
         var hooks = prepared.Where(p => p.IsHook).ToList();
         var main = prepared.Where(p => !p.IsHook).ToList();
         var results = new List<ResourceResult>();
+        var applied = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
 
         if (main.Any(p => p.Key.Namespace == options.DefaultNamespace)
             && !main.Any(p => p.Key.Kind == "Namespace" && p.Key.Group.Length == 0 && p.Key.Name == options.DefaultNamespace))
@@ -42,7 +43,7 @@ public sealed partial class ResourceManager
         }
         else
         {
-            failureMessage = await ApplyWavesAsync(request.App, main, options, results, cancellationToken).ConfigureAwait(false) ?? "";
+            failureMessage = await ApplyWavesAsync(request.App, main, options, results, applied, cancellationToken).ConfigureAwait(false) ?? "";
         }
 
         var remaining = desiredKeys.ToList();
@@ -76,10 +77,10 @@ public sealed partial class ResourceManager
             ? (failureMessage.Length > 0 ? failureMessage : string.Join("; ", results.Where(r => r.Action == ResourceAction.Failed).Select(r => r.Message)))
             : $"applied {results.Count(r => r.Action is ResourceAction.Created or ResourceAction.Configured or ResourceAction.Unchanged)} objects"
               + (results.Any(r => r.Action == ResourceAction.Pruned) ? $", pruned {results.Count(r => r.Action == ResourceAction.Pruned)}" : "");
-        return new SyncResult(request.App, results, remaining, message) { HookFailed = hookFailed };
+        return new SyncResult(request.App, results, remaining, message) { HookFailed = hookFailed, Applied = hooks.Count == 0 ? applied : null };
     }
 
-    private async Task<string?> ApplyWavesAsync(string app, List<PreparedObject> main, SyncOptions options, List<ResourceResult> results, CancellationToken cancellationToken)
+    private async Task<string?> ApplyWavesAsync(string app, List<PreparedObject> main, SyncOptions options, List<ResourceResult> results, Dictionary<string, JsonObject> applied, CancellationToken cancellationToken)
     {
         var waves = main.GroupBy(p => ApplyOrder.Wave(p.Body)).OrderBy(g => g.Key).ToList();
         for (var i = 0; i < waves.Count; i++)
@@ -87,7 +88,7 @@ public sealed partial class ResourceManager
             var waveResults = new List<ResourceResult>();
             foreach (var obj in ApplyOrder.Sort(waves[i], p => p.Body))
             {
-                waveResults.Add(await ApplyOneAsync(obj, options.ForceConflicts, cancellationToken).ConfigureAwait(false));
+                waveResults.Add(await ApplyOneAsync(obj, options.ForceConflicts, applied, cancellationToken).ConfigureAwait(false));
             }
             results.AddRange(waveResults);
             var later = waves.Skip(i + 1).SelectMany(w => w).ToList();
@@ -102,6 +103,10 @@ public sealed partial class ResourceManager
             }
             // Why wait: a later wave may depend on this one running (a migration Job before the app).
             var unhealthy = await WaitHealthyAsync(waves[i].Select(p => p.Key).ToList(), options.WaveTimeout, options.HealthRules, cancellationToken).ConfigureAwait(false);
+            foreach (var p in waves[i])
+            {
+                applied.Remove(p.Key.Identity); // read again while waiting: the snapshot is stale
+            }
             if (unhealthy is not null)
             {
                 results.AddRange(later.Select(p => new ResourceResult(p.Key, ResourceAction.Skipped, $"not applied: wave {waves[i].Key} is not healthy")));
@@ -116,7 +121,7 @@ public sealed partial class ResourceManager
     /// real API server keeps the resourceVersion), so the same resourceVersion before and after means
     /// Unchanged; no dry-run round trip is needed for that.
     /// </summary>
-    private async Task<ResourceResult> ApplyOneAsync(PreparedObject obj, bool force, CancellationToken cancellationToken)
+    private async Task<ResourceResult> ApplyOneAsync(PreparedObject obj, bool force, Dictionary<string, JsonObject>? appliedObjects, CancellationToken cancellationToken)
     {
         if (obj.Error is not null)
         {
@@ -140,6 +145,10 @@ public sealed partial class ResourceManager
         catch (KubeApiException ex)
         {
             return new ResourceResult(obj.Key, ResourceAction.Failed, Describe(obj.Key, "apply", ex));
+        }
+        if (appliedObjects is not null && !obj.IsCrd)
+        {
+            appliedObjects[obj.Key.Identity] = applied; // a CRD is read again below until Established
         }
         var liveVersion = live?.Str("metadata", "resourceVersion");
         if (liveVersion is not null && liveVersion == applied.Str("metadata", "resourceVersion"))

@@ -17,7 +17,7 @@ public sealed partial class ResourceManager
             {
                 await DeleteAndWaitGoneAsync(hook, cancellationToken).ConfigureAwait(false);
             }
-            var applied = await ApplyOneAsync(hook, options.ForceConflicts, cancellationToken).ConfigureAwait(false);
+            var applied = await ApplyOneAsync(hook, options.ForceConflicts, null, cancellationToken).ConfigureAwait(false);
             results.Add(applied);
             if (applied.Action == ResourceAction.Failed)
             {

@@ -22,7 +22,14 @@ public sealed partial class ResourceManager
         => AssessAsync(keys, outOfSync, [], cancellationToken);
 
     /// <summary>Health of each key (the application's <paramref name="healthRules"/> first), its children, and the overall health.</summary>
-    public async Task<AppHealthReport> AssessAsync(IReadOnlyList<ResourceKey> keys, IReadOnlySet<ResourceKey>? outOfSync, IReadOnlyList<HealthRule> healthRules, CancellationToken cancellationToken)
+    public Task<AppHealthReport> AssessAsync(IReadOnlyList<ResourceKey> keys, IReadOnlySet<ResourceKey>? outOfSync, IReadOnlyList<HealthRule> healthRules, CancellationToken cancellationToken)
+        => AssessAsync(keys, outOfSync, healthRules, null, cancellationToken);
+
+    /// <summary>
+    /// As above, taking the objects in <paramref name="known"/> (by <see cref="ResourceKey.Identity"/>, e.g.
+    /// <see cref="SyncResult.Applied"/> of a sync that just ended) as live instead of reading them again.
+    /// </summary>
+    public async Task<AppHealthReport> AssessAsync(IReadOnlyList<ResourceKey> keys, IReadOnlySet<ResourceKey>? outOfSync, IReadOnlyList<HealthRule> healthRules, IReadOnlyDictionary<string, JsonObject>? known, CancellationToken cancellationToken)
     {
         var rows = new List<ResourceStatusRow>();
         // One list per (kind, namespace) per assessment: 60 Deployments in one namespace list ReplicaSets once, not 60 times.
@@ -32,7 +39,9 @@ public sealed partial class ResourceManager
             JsonObject? live;
             try
             {
-                live = await GetLiveAsync(key, cancellationToken).ConfigureAwait(false);
+                live = known is not null && known.TryGetValue(key.Identity, out var applied)
+                    ? applied
+                    : await GetLiveAsync(key, cancellationToken).ConfigureAwait(false);
             }
             catch (KubeApiException ex)
             {

@@ -7,4 +7,10 @@ public sealed record SyncResult(string App, IReadOnlyList<ResourceResult> Resour
 
     /// <summary>True when a hook failed (the sync stopped and SyncFail hooks ran).</summary>
     public bool HookFailed { get; init; }
+
+    /// <summary>
+    /// Each applied object as the API server returned it (by <see cref="ResourceKey.Identity"/>), so the
+    /// assessment right after the sync need not read them again. Not kept longer: status moves on.
+    /// </summary>
+    public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonObject>? Applied { get; init; }
 }
