@@ -1,4 +1,5 @@
 using System.Net;
+using GitOpsFleet.Hub.Diagnostics;
 using GitOpsFleet.Hub.Hosting;
 
 namespace GitOpsFleet.Hub;
@@ -72,6 +73,8 @@ public sealed class HubHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // Orleans' watchdog warns of a "stall" as long as the machine's uptime at every start (a race in Orleans).
+        builder.Services.AddWatchdogStartupFilter();
         builder.ConfigureHubKestrel(IPAddress.Parse(options.ListenAddress), httpPort, grpcPort, options)
             .AddHubSilo(options, dataDirectory, FreePorts.OrFree(options.SiloPort), FreePorts.OrFree(options.GatewayPort))
             .AddHubServices(dataDirectory);
