@@ -76,6 +76,13 @@ internal sealed partial class ApplicationGrain
                 : new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         var selected = clusters.Where(c => Names.Matches(spec.ClusterSelector, c.Value))
             .ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        if (onlyCluster is not null && !selected.ContainsKey(onlyCluster) && !state.State.Targets.ContainsKey(onlyCluster)
+            && commit == state.State.Commit && NoteResolvedCommitChangesNothing(spec, commit))
+        {
+            // A cluster this application neither selects nor targets changes nothing here: no rewrite of every
+            // target's entry for each cluster that joins.
+            return;
+        }
         await NoteResolvedCommitAsync(spec, commit);
         var errors = new List<string>();
         var rendered = 0;
@@ -146,6 +153,11 @@ internal sealed partial class ApplicationGrain
         await AggregateAsync();
         await state.WriteStateAsync();
     }
+
+    // Mirrors NoteResolvedCommitAsync (ApplicationGrain.Rollout.cs) for a commit the application is already at.
+    private bool NoteResolvedCommitChangesNothing(ApplicationSpecModel spec, string commit) =>
+        spec.HasWaves && state.State.Baseline.Length > 0
+        || state.State.Baseline == commit && state.State.Pins.Count == 0;
 
     /// <summary>How many cluster grains are told about a new bundle at once.</summary>
     private const int DesiredBatchSize = 64;

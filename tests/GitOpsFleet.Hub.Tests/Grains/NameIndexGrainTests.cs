@@ -1,5 +1,7 @@
 using GitOpsFleet.Hub.Grains;
 using GitOpsFleet.Hub.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 namespace GitOpsFleet.Hub.Tests.Grains;
 
@@ -81,5 +83,27 @@ public sealed class NameIndexGrainTests
         Assert.True(third.TryGetValue("charlie", out var charlie));
         Assert.Equal("charlie", charlie["env"]);
         Assert.False(third.ContainsKey("foxtrot"));
+    }
+
+    [Fact]
+    public async Task NameIndexSnapshot_CopiedAndSerialized_SameInstanceInSiloAndWholeAcrossTheWire()
+    {
+        await using var hub = await TestHub.StartAsync();
+        var index = hub.Host.Grains.Index("wire-test");
+        await index.SetAsync("b", Labels("prod"));
+        await index.SetAsync("a", Labels("dev"));
+        var listed = await index.ListAsync();
+        var serializer = hub.Host.Services.GetRequiredService<Serializer>();
+        var copier = hub.Host.Services.GetRequiredService<DeepCopier>();
+
+        // Declared as the interface, as the grain call declares it: a call to another silo serializes it whole.
+        var bytes = serializer.SerializeToArray(listed);
+        var received = serializer.Deserialize<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>>(bytes);
+
+        Assert.Same(listed, copier.Copy(listed));
+        Assert.IsType<NameIndexSnapshot>(received);
+        Assert.Equal(["a", "b"], received.Keys);
+        Assert.Equal("prod", received["b"]["env"]);
+        Assert.Equal("dev", (await index.GetAsync("a"))?["env"]);
     }
 }
