@@ -13,6 +13,7 @@ namespace GitOpsFleet.Bench;
 internal sealed class BenchFleet : IAsyncDisposable
 {
     private readonly List<ChildProcess> _workers;
+    private bool _disposed;
 
     private BenchFleet(SimulatedFleet? inProcess, List<ChildProcess> workers, int count)
     {
@@ -95,8 +96,14 @@ internal sealed class BenchFleet : IAsyncDisposable
     public double ResidentMegabytes() =>
         Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0 + _workers.Where(w => !w.HasExited).Sum(w => w.StatusMegabytes("VmRSS"));
 
+    /// <summary>Stops every agent (kills the workers); a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         await Descriptors.DisposeAsync();
         foreach (var worker in _workers)
         {

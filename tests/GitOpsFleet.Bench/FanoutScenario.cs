@@ -95,6 +95,8 @@ internal static class FanoutScenario
             descriptors = fleet.Descriptors.ToString();
             (peakOpenFiles, peakWorkerOpenFiles) = (fleet.Descriptors.PeakSelf, fleet.Descriptors.PeakWorker);
             Console.WriteLine($"fanout: {descriptors}");
+            await fleet.DisposeAsync();
+            await hub.Api.WaitForNoneConnectedAsync(TimeSpan.FromSeconds(30), ct);
         }
         var median = LatencySummary.MedianOf(summaries);
         Console.WriteLine($"fanout, {clusters} clusters, median of {runs}: {median}");

@@ -76,6 +76,19 @@ internal sealed class HubApi : IDisposable
     }
 
     /// <summary>
+    /// Best effort: waits until the hub shows no cluster connected (or <paramref name="deadline"/> passes), so a hub in
+    /// this process is not disposed while it still handles thousands of disconnects (each an error in its log then).
+    /// </summary>
+    public async Task WaitForNoneConnectedAsync(TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < deadline && await ConnectedClustersAsync(cancellationToken) > 0)
+        {
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Polls the application until every one of <paramref name="clusters"/> targets reports Synced and
     /// Healthy at <paramref name="commit"/>; returns, per cluster, the hub's own timestamp of that
     /// target's status (updated_unix_ms), so the poll period does not blur the figures.

@@ -70,6 +70,8 @@ internal static class WavesScenario
             }
             descriptors = fleet.Descriptors.ToString();
             Console.WriteLine($"waves: {descriptors}");
+            await fleet.DisposeAsync();
+            await hub.Api.WaitForNoneConnectedAsync(TimeSpan.FromSeconds(30), ct);
         }
         var lastHealthy = BenchStats.Median(results.Select(r => r.LastHealthySeconds));
         var succeeded = BenchStats.Median(results.Select(r => r.RolloutSucceededSeconds));
