@@ -43,6 +43,17 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Describe_UnavailableFromTheHub_PrintsItsDetailAlone()
+    {
+        // The hub answers Unavailable when its storage failed: it was reached, so no "cannot reach" advice.
+        const string detail = "/gitopsfleet.fleet.v1.FleetService/AddRepository failed because the hub's storage failed (...); the call can be retried";
+
+        var message = GitOpsFleet.Cli.Commands.CliApp.Describe(new RpcException(new Status(StatusCode.Unavailable, detail)), "http://hub:8081");
+
+        Assert.Equal(detail, message);
+    }
+
+    [Fact]
     public async Task UnknownOutputFormat_IsAUsageError()
     {
         var result = await _hub.RunAsync("cluster", "list", "-o", "xml");

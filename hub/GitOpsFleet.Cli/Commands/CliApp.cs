@@ -109,10 +109,12 @@ internal sealed class CliApp(TextWriter stdout, TextWriter stderr, CliEnvironmen
         return command;
     }
 
-    /// <summary>The status detail alone; for Unavailable, which hub was tried and what to check.</summary>
+    /// <summary>The status detail alone; for Unavailable the client made itself (no connection), which hub was tried and what to check.</summary>
     internal static string Describe(RpcException ex, string? hub) => ex.StatusCode switch
     {
-        StatusCode.Unavailable => $"cannot reach the hub at {hub}: {ex.Status.Detail} (check --hub or FLEET_HUB, and that the hub is running)",
+        // An Unavailable the hub sent (its storage failed; the detail says so) carries no client-side DebugException.
+        StatusCode.Unavailable when ex.Status.DebugException is not null =>
+            $"cannot reach the hub at {hub}: {ex.Status.Detail} (check --hub or FLEET_HUB, and that the hub is running)",
         StatusCode.Unauthenticated => $"{Detail(ex)} (give a token with --token, FLEET_TOKEN or 'fleet login')",
         StatusCode.DeadlineExceeded => $"the hub at {hub} did not answer in time: {ex.Status.Detail}",
         _ => Detail(ex),

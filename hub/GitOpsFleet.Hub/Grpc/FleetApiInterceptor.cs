@@ -75,9 +75,40 @@ internal sealed partial class FleetApiInterceptor(IGrainFactory grains, ILogger<
             };
             return new RpcException(new Status(code, hub.Message));
         }
+        if (StorageFailure(ex) is { } storage)
+        {
+            // The store (SQLite file, Redis) failed; the grain re-reads its state on the next call, so this is transient.
+            LogStorageFailed(ex, method);
+            var store = storage.InnerException ?? storage;
+            return new RpcException(new Status(StatusCode.Unavailable,
+                $"{method} failed because the hub's storage failed ({FirstLine(storage.Message)}: {store.GetType().Name}: {FirstLine(store.Message)}); " +
+                "the call can be retried"));
+        }
         LogUnexpected(ex, method);
         return new RpcException(new Status(StatusCode.Internal, $"{method} failed: {ex.Message}"));
     }
+
+    /// <summary>
+    /// The OrleansException with which Orleans' StateStorageBridge wraps a failed read, write or clear of grain state
+    /// ("Error from storage provider NAME.STATE during WriteStateAsync for grain ID", the store's exception inside).
+    /// An ETag conflict (InconsistentStateException) is not wrapped and is not one.
+    /// </summary>
+    internal static Orleans.Runtime.OrleansException? StorageFailure(Exception? ex)
+    {
+        for (var current = ex; current is not null; current = current.InnerException)
+        {
+            if (current.GetType() == typeof(Orleans.Runtime.OrleansException) && current.Message.StartsWith("Error from storage provider ", StringComparison.Ordinal))
+            {
+                return (Orleans.Runtime.OrleansException)current;
+            }
+        }
+        return null;
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].TrimEnd('\r', '.', ' ');
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} failed because the hub's storage failed; answered Unavailable")]
+    private partial void LogStorageFailed(Exception exception, string method);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed unexpectedly")]
     private partial void LogUnexpected(Exception exception, string method);

@@ -80,9 +80,14 @@ public sealed class StorageWriteFailureTests : IAsyncLifetime
         Store.FailNextWrites("repository");
         var failed = await Assert.ThrowsAsync<RpcException>(() => AddRepositoryAsync("faulty", upsert: false));
 
-        Assert.Equal(StatusCode.Internal, failed.StatusCode);
+        // Transient: Unavailable, saying the hub's storage failed and that the call can be retried.
+        Assert.Equal(StatusCode.Unavailable, failed.StatusCode);
+        Assert.Contains("the hub's storage failed", failed.Status.Detail);
+        Assert.Contains("can be retried", failed.Status.Detail);
         Assert.Contains("WriteState", failed.Status.Detail);
         Assert.Contains("faulty", failed.Status.Detail);
+        Assert.Contains("IOException: injected", failed.Status.Detail);
+        Assert.DoesNotContain("\n", failed.Status.Detail);
         Assert.Equal(1, Store.Failed);
         // Had the grain kept its in-memory "exists", this would be AlreadyExists for a repository never stored.
         var added = await AddRepositoryAsync("faulty", upsert: false);
@@ -100,7 +105,7 @@ public sealed class StorageWriteFailureTests : IAsyncLifetime
 
         Store.FailNextWrites("application");
         var failed = await Assert.ThrowsAsync<RpcException>(() => CreateApplicationAsync("half-made"));
-        Assert.Equal(StatusCode.Internal, failed.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, failed.StatusCode);
         Assert.Contains("half-made", failed.Status.Detail);
 
         // The grain re-read the store: nothing was stored, so there is no application.
@@ -122,7 +127,7 @@ public sealed class StorageWriteFailureTests : IAsyncLifetime
 
         Store.FailNextWrites("repository");
         var failed = await Assert.ThrowsAsync<RpcException>(() => Fleet.RemoveRepositoryAsync(new RemoveRepositoryRequest { Name = "kept" }, _auth).ResponseAsync);
-        Assert.Equal(StatusCode.Internal, failed.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, failed.StatusCode);
 
         // Still stored and still known to its grain: adding it again without upsert is refused.
         var again = await Assert.ThrowsAsync<RpcException>(() => AddRepositoryAsync("kept", upsert: false));
