@@ -12,6 +12,9 @@ namespace GitOpsFleet.Hub.Hosting;
 /// <summary>The hub's wiring: Kestrel endpoints, the Orleans silo, sources, gRPC and HTTP endpoints.</summary>
 internal static class HubHostingExtensions
 {
+    /// <summary>How many grain locations each silo caches (clusters, applications, bundles, ...).</summary>
+    internal const int DirectoryCacheSize = 100_000;
+
     public static WebApplicationBuilder ConfigureHubKestrel(this WebApplicationBuilder builder, IPAddress address, int httpPort, int grpcPort, HubOptions options)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -56,6 +59,10 @@ internal static class HubHostingExtensions
             // A grain call may include a fetch and renders (bounded by SourcesOptions timeouts), so allow
             // more than Orleans' 30 s default; grain calls never form cycles, so nothing waits on a deadlock.
             silo.Configure<Orleans.Configuration.SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromMinutes(5));
+            // The directory cache's hash tables are allocated for CacheSize up front (Orleans' default 1,000,000:
+            // 2 x 9.3 MB) and each cached grain touches a random page of them: 4.9 MB resident at 1,000 clusters,
+            // most of the 18.6 MB by 5,000. 100,000 (0.9 MB) is still ten grains per cluster at 10,000 clusters.
+            silo.Configure<Orleans.Configuration.GrainDirectoryOptions>(directory => directory.CacheSize = DirectoryCacheSize);
         });
         builder.Services.AddSingleton<HubReadiness>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<HubReadiness>());
