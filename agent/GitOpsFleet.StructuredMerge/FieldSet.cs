@@ -33,7 +33,7 @@ public sealed partial class FieldSet : IEquatable<FieldSet>
     public static FieldSet Empty => new();
 
     /// <summary>True when the set has no member.</summary>
-    public bool IsEmpty => !Members().Any();
+    public bool IsEmpty => !HasMemberBelow(root);
 
     /// <summary>Members in the API server's order, each as its FieldsV1 tokens.</summary>
     public IEnumerable<IReadOnlyList<string>> Members()
@@ -131,8 +131,8 @@ public sealed partial class FieldSet : IEquatable<FieldSet>
         node.Member = true;
     }
 
-    public bool Equals(FieldSet? other) =>
-        other is not null && Members().Select(PathKey).SequenceEqual(other.Members().Select(PathKey));
+    // Walks both trees instead of listing members: IsEmpty and Equals run several times per apply.
+    public bool Equals(FieldSet? other) => other is not null && SameMembersBelow(root, other.root);
 
     public override bool Equals(object? obj) => obj is FieldSet other && Equals(other);
 
@@ -167,7 +167,62 @@ public sealed partial class FieldSet : IEquatable<FieldSet>
         return node;
     }
 
-    private static string PathKey(IReadOnlyList<string> path) => string.Join('\u0001', path);
+    private static bool HasMemberBelow(Node node)
+    {
+        if (node.Children is null)
+        {
+            return false;
+        }
+
+        foreach (var child in node.Children.Values)
+        {
+            if (child.Member || HasMemberBelow(child))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Same members strictly below a and b (the nodes' own Member flags are not compared); empty branches do not count.
+    private static bool SameMembersBelow(Node a, Node b)
+    {
+        if (a.Children is not null)
+        {
+            foreach (var (token, child) in a.Children)
+            {
+                var childHas = child.Member || HasMemberBelow(child);
+                if (b.Children is null || !b.Children.TryGetValue(token, out var theirs))
+                {
+                    if (childHas)
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                if (child.Member != theirs.Member || !SameMembersBelow(child, theirs))
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (b.Children is not null)
+        {
+            foreach (var (token, child) in b.Children)
+            {
+                if ((a.Children is null || !a.Children.ContainsKey(token)) && (child.Member || HasMemberBelow(child)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
 
     // Members of a level first, then the children's subtrees: the order structured-merge-diff iterates in.
     private static IEnumerable<IReadOnlyList<string>> Iterate(Node node, List<string> prefix)

@@ -72,6 +72,37 @@ public class FieldSetTests
     }
 
     [Theory]
+    [InlineData("""{"f:a":{}}""", """{"f:a":{}}""", true)]
+    [InlineData("""{"f:a":{"f:b":{}}}""", """{"f:a":{".":{},"f:b":{}}}""", false)]
+    [InlineData("""{"f:a":{"f:b":{}},"f:c":{}}""", """{"f:c":{},"f:a":{"f:b":{}}}""", true)]
+    [InlineData("""{"f:a":{"f:b":{}}}""", """{"f:a":{"f:c":{}}}""", false)]
+    [InlineData("""{"f:a":{}}""", """{"f:a":{},"f:b":{}}""", false)]
+    [InlineData("""{"f:a":{},"f:b":{}}""", """{"f:a":{}}""", false)]
+    [InlineData("""{}""", """{"f:a":{".":{}}}""", false)]
+    public void Equals_SameOrOtherMembers_ComparesMembersOnly(string left, string right, bool equal)
+    {
+        var a = FieldSet.FromFieldsV1(JsonNode.Parse(left)!.AsObject());
+        var b = FieldSet.FromFieldsV1(JsonNode.Parse(right)!.AsObject());
+
+        Assert.Equal(equal, a.Equals(b));
+        Assert.Equal(equal, b.Equals(a));
+        Assert.Equal(equal, a.Paths.SequenceEqual(b.Paths));
+    }
+
+    [Fact]
+    public void Equals_EmptyBranchesLeftByExcept_NotMembers()
+    {
+        var ab = FieldSet.FromFieldsV1(JsonNode.Parse("""{"f:a":{"f:b":{}},"f:c":{}}""")!.AsObject());
+        var c = FieldSet.FromFieldsV1(JsonNode.Parse("""{"f:c":{}}""")!.AsObject());
+        var a = FieldSet.FromFieldsV1(JsonNode.Parse("""{"f:a":{"f:b":{}}}""")!.AsObject());
+
+        Assert.True(ab.Except(a).Equals(c));
+        Assert.True(ab.Except(ab).IsEmpty);
+        Assert.False(ab.Except(c).IsEmpty);
+        Assert.True(ab.Except(ab).Equals(FieldSet.Empty));
+    }
+
+    [Theory]
     [InlineData(".spec.template.spec.containers", "name")]
     [InlineData(".spec.template.spec.containers[name=\"web\"].ports", "containerPort,protocol")]
     [InlineData(".spec.jobTemplate.spec.template.spec.initContainers.env", "name")]
