@@ -31,6 +31,7 @@ public sealed partial class AgentRunner : IHubOutbox
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, AppWorker> _workers = new(StringComparer.Ordinal);
     private readonly TimeProvider _time = TimeProvider.System;
+    private ResourceManager? _manager;
     private volatile Channel<AgentMessage>? _outbox;
     private AgentCredential? _rotatedCredential;
 
@@ -50,6 +51,9 @@ public sealed partial class AgentRunner : IHubOutbox
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var manager = new ResourceManager(_connection, _options.Namespace, _time);
+        // The watcher below tells the manager every change to what it applied, so applies skip the read first.
+        manager.TrackLiveVersions();
+        _manager = manager;
         var store = new AgentStateStore(manager.Client, _options.Namespace);
         await using var watcher = new ManagedObjectWatcher(manager.Client, OnManagedObjectChanged);
         using var hubs = new HubChannels(_options.HubUrls, _options.CaFile);
@@ -140,6 +144,7 @@ public sealed partial class AgentRunner : IHubOutbox
 
     private void OnManagedObjectChanged(string app, Kube.ResourceKey key, string eventType, string? resourceVersion)
     {
+        _manager?.NoteLiveVersion(key, eventType == "DELETED" ? null : resourceVersion);
         if (!_workers.TryGetValue(app, out var worker))
         {
             return;

@@ -40,6 +40,10 @@ public sealed partial class KubeRestClient
 
     /// <summary>Server-side apply of one object at its resource path.</summary>
     public async Task<JsonObject> ApplyAsync(string path, JsonObject body, string fieldManager, bool force, bool dryRun, CancellationToken cancellationToken)
+        => (await ApplyWithOutcomeAsync(path, body, fieldManager, force, dryRun, cancellationToken).ConfigureAwait(false)).Object;
+
+    /// <summary>Server-side apply of one object; also says whether the apply created it (the server answered 201).</summary>
+    public async Task<AppliedObject> ApplyWithOutcomeAsync(string path, JsonObject body, string fieldManager, bool force, bool dryRun, CancellationToken cancellationToken)
     {
         var query = "?fieldManager=" + Uri.EscapeDataString(fieldManager) + (force ? "&force=true" : "&force=false") + (dryRun ? "&dryRun=All" : "");
         using var request = new HttpRequestMessage(HttpMethod.Patch, Url(path + query))
@@ -48,7 +52,8 @@ public sealed partial class KubeRestClient
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/apply-patch+yaml");
         using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        return await ReadObjectAsync(response, cancellationToken).ConfigureAwait(false);
+        var applied = await ReadObjectAsync(response, cancellationToken).ConfigureAwait(false);
+        return new AppliedObject(applied, response.StatusCode == HttpStatusCode.Created);
     }
 
     /// <summary>POSTs an object to a collection path (create).</summary>

@@ -117,9 +117,10 @@ public sealed partial class ResourceManager
     }
 
     /// <summary>
-    /// Applies one object: reads it, then one real apply. An apply that changes nothing is not stored (a
-    /// real API server keeps the resourceVersion), so the same resourceVersion before and after means
-    /// Unchanged; no dry-run round trip is needed for that.
+    /// Applies one object with one real apply, read first only when its last version is not known (see
+    /// ResourceManager.LiveVersions.cs). An apply that changes nothing is not stored (a real API server keeps the
+    /// resourceVersion), so the same resourceVersion before and after means Unchanged; no dry-run round trip is
+    /// needed for that.
     /// </summary>
     private async Task<ResourceResult> ApplyOneAsync(PreparedObject obj, bool force, Dictionary<string, JsonObject>? appliedObjects, CancellationToken cancellationToken)
     {
@@ -128,32 +129,36 @@ public sealed partial class ResourceManager
             return new ResourceResult(obj.Key, ResourceAction.Failed, $"{obj.Key} {obj.Error}");
         }
         var path = obj.Resource!.ObjectPath(obj.Key.Namespace, obj.Key.Name);
-        JsonObject? live;
+        if (!TryGetLiveVersion(obj.Key, out var knownVersion))
+        {
+            try
+            {
+                knownVersion = (await _client.GetAsync(path, cancellationToken).ConfigureAwait(false))?.Str("metadata", "resourceVersion");
+            }
+            catch (KubeApiException ex)
+            {
+                return new ResourceResult(obj.Key, ResourceAction.Failed, Describe(obj.Key, "read", ex));
+            }
+        }
+        AppliedObject outcome;
         try
         {
-            live = await _client.GetAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KubeApiException ex)
-        {
-            return new ResourceResult(obj.Key, ResourceAction.Failed, Describe(obj.Key, "read", ex));
-        }
-        JsonObject applied;
-        try
-        {
-            applied = await _client.ApplyAsync(path, obj.Body, WellKnown.FieldManager, force, dryRun: false, cancellationToken).ConfigureAwait(false);
+            outcome = await _client.ApplyWithOutcomeAsync(path, obj.Body, WellKnown.FieldManager, force, dryRun: false, cancellationToken).ConfigureAwait(false);
         }
         catch (KubeApiException ex)
         {
             return new ResourceResult(obj.Key, ResourceAction.Failed, Describe(obj.Key, "apply", ex));
         }
+        var applied = outcome.Object;
         if (appliedObjects is not null && !obj.IsCrd)
         {
             appliedObjects[obj.Key.Identity] = applied; // a CRD is read again below until Established
         }
-        var liveVersion = live?.Str("metadata", "resourceVersion");
-        if (liveVersion is not null && liveVersion == applied.Str("metadata", "resourceVersion"))
+        var appliedVersion = applied.Str("metadata", "resourceVersion");
+        RememberApplied(obj.Key, appliedVersion);
+        if (!outcome.Created && knownVersion is not null && knownVersion == appliedVersion)
         {
-            return new ResourceResult(obj.Key, ResourceAction.Unchanged) { ResourceVersion = liveVersion };
+            return new ResourceResult(obj.Key, ResourceAction.Unchanged) { ResourceVersion = appliedVersion };
         }
         if (obj.IsCrd)
         {
@@ -167,7 +172,9 @@ public sealed partial class ResourceManager
                 return new ResourceResult(obj.Key, ResourceAction.Failed, $"{obj.Key} was applied but is not established: {established}");
             }
         }
-        return new ResourceResult(obj.Key, live is null ? ResourceAction.Created : ResourceAction.Configured) { ResourceVersion = applied.Str("metadata", "resourceVersion") };
+        // A 201 says created; a server that answers 200 either way (some proxies) still has "not there before".
+        var created = outcome.Created || knownVersion is null;
+        return new ResourceResult(obj.Key, created ? ResourceAction.Created : ResourceAction.Configured) { ResourceVersion = appliedVersion };
     }
 
     /// <summary>Polls until every key is Healthy (or Suspended); null on success, else why not.</summary>

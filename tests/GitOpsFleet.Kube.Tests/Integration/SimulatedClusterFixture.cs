@@ -13,13 +13,13 @@ public sealed class SimulatedClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
         => _host = await SimulatedClusterHost.StartAsync(new SimulatedClusterHostOptions { Port = 0, ControllerDelay = TimeSpan.FromMilliseconds(200) }, CancellationToken.None);
 
-    /// <summary>A fresh cluster and an engine bound to it.</summary>
-    public async Task<(IKubernetes Client, ResourceManager Manager)> NewClusterAsync()
+    /// <summary>A fresh cluster and an engine bound to it; <paramref name="handlers"/> see every request the engine sends.</summary>
+    public async Task<(IKubernetes Client, ResourceManager Manager)> NewClusterAsync(params DelegatingHandler[] handlers)
     {
         var name = "c" + Guid.NewGuid().ToString("N")[..10];
         var cluster = await _host!.AddClusterAsync(name, CancellationToken.None);
         var path = cluster.WriteKubeconfig(Path.Combine(Path.GetTempPath(), "gitopsfleet-kube-tests", name + ".kubeconfig"));
-        var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path));
+        var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path), handlers);
         File.Delete(path); // read once; nothing is left behind
         lock (_clients)
         {
