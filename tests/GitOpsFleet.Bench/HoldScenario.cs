@@ -25,7 +25,8 @@ namespace GitOpsFleet.Bench;
 internal static class HoldScenario
 {
     private sealed record HoldStep(int Clusters, double ConnectSeconds, int Disconnected, LatencySummary HeartbeatLagMs, LatencySummary ProbeRoundTripMs,
-        double ListClustersMs, double HubRssMb, double HubPerClusterKb, double HubCpuPercent, double BenchRssMb, double MachineAvailableGb, string? FellBehind);
+        double ListClustersMs, double HubRssMb, double HubPerClusterKb, double HubCpuPercent, double BenchRssMb, double MachineAvailableGb, string? FellBehind,
+        int HubOpenFiles);
 
     public static async Task<int> RunAsync(string[] arguments)
     {
@@ -106,63 +107,78 @@ internal static class HoldScenario
                     Console.WriteLine($"hold: stopping before {target} clusters: the run's budget of {budget.TotalMinutes:F0} min is spent (--budget-min)");
                     break;
                 }
-                var added = target - folded;
-                var clock = Stopwatch.StartNew();
-                // This process first, then worker processes: one process's open-file limit holds about 5,000 folded clusters.
-                var here = Math.Min(added, Math.Max(0, perProcess - fleet.Count));
-                await fleet.AddAgentsAsync(hub.Api.GrpcAddress, token, "h", here,
-                    i => new Dictionary<string, string> { ["probe"] = i % probeEvery == 0 ? "yes" : "no" }, null, ct);
-                for (var left = added - here; left > 0; left -= perProcess)
-                {
-                    var count = Math.Min(left, perProcess);
-                    workers.Add(await AgentsWorker.StartAsync(hub.Api.GrpcAddress, token, $"h{workers.Count + 1}", count, probeEvery, ct));
-                }
-                folded = target;
-                string? fellBehind = null;
                 try
                 {
-                    // Slower than 10 connects a second, or past the budget, counts as connects falling behind.
-                    var connectDeadline = TimeSpan.FromSeconds(Math.Min(60 + added / 10, Math.Max(30, (budget - whole.Elapsed).TotalSeconds)));
-                    await hub.Api.WaitForConnectedAsync(target, connectDeadline, ct);
-                }
-                catch (TimeoutException e)
-                {
-                    fellBehind = "connects: " + e.Message;
-                }
-                var connectSeconds = clock.Elapsed.TotalSeconds;
-                Console.WriteLine($"  hold: {target} clusters, connected in {connectSeconds:F1} s; settling {settle.TotalSeconds:F0} s");
-                await Task.Delay(settle, ct);
+                    var added = target - folded;
+                    var clock = Stopwatch.StartNew();
+                    // This process first, then worker processes: one process's open-file limit holds about 5,000 folded clusters.
+                    var here = Math.Min(added, Math.Max(0, perProcess - fleet.Count));
+                    await fleet.AddAgentsAsync(hub.Api.GrpcAddress, token, "h", here,
+                        i => new Dictionary<string, string> { ["probe"] = i % probeEvery == 0 ? "yes" : "no" }, null, ct);
+                    for (var left = added - here; left > 0; left -= perProcess)
+                    {
+                        var count = Math.Min(left, perProcess);
+                        workers.Add(await AgentsWorker.StartAsync(hub.Api.GrpcAddress, token, $"h{workers.Count + 1}", count, probeEvery, ct));
+                    }
+                    folded = target;
+                    string? fellBehind = null;
+                    try
+                    {
+                        // Slower than 10 connects a second, or past the budget, counts as connects falling behind.
+                        var connectDeadline = TimeSpan.FromSeconds(Math.Min(60 + added / 10, Math.Max(30, (budget - whole.Elapsed).TotalSeconds)));
+                        await hub.Api.WaitForConnectedAsync(target, connectDeadline, ct);
+                    }
+                    catch (TimeoutException e)
+                    {
+                        fellBehind = "connects: " + e.Message;
+                    }
+                    var connectSeconds = clock.Elapsed.TotalSeconds;
+                    Console.WriteLine($"  hold: {target} clusters, connected in {connectSeconds:F1} s; settling {settle.TotalSeconds:F0} s");
+                    await Task.Delay(settle, ct);
 
-                var cpuBefore = hub.Child.CpuSeconds();
-                var cpuClock = Stopwatch.StartNew();
-                var (lag, disconnected, listMs) = await HeartbeatLagAsync(hub.Api, lagReadings, ct);
-                var probes = (target + probeEvery - 1) / probeEvery;
-                if (!applicationCreated)
-                {
-                    // The first deployment is not a round trip of an idle fleet: done once, not measured.
-                    await hub.Api.CreateApplicationAsync("bench", git.Path, spec => spec.Destination.ClusterSelector["probe"] = "yes", ct);
-                    await hub.Api.WaitForCommitAsync("bench", commit, probes, TimeSpan.FromSeconds(120), ct);
-                    applicationCreated = true;
+                    var cpuBefore = hub.Child.CpuSeconds();
+                    var cpuClock = Stopwatch.StartNew();
+                    var (lag, disconnected, listMs) = await HeartbeatLagAsync(hub.Api, lagReadings, ct);
+                    var probes = (target + probeEvery - 1) / probeEvery;
+                    if (!applicationCreated)
+                    {
+                        // The first deployment is not a round trip of an idle fleet: done once, not measured.
+                        await hub.Api.CreateApplicationAsync("bench", git.Path, spec => spec.Destination.ClusterSelector["probe"] = "yes", ct);
+                        await hub.Api.WaitForCommitAsync("bench", commit, probes, TimeSpan.FromSeconds(120), ct);
+                        applicationCreated = true;
+                    }
+                    commit = BenchManifests.CommitVersion(git, 2, BenchManifests.Version(++version), workloads: false);
+                    var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    await hub.Api.Fleet.SyncApplicationAsync(new SyncApplicationRequest { Name = "bench" }, hub.Api.Auth, cancellationToken: ct);
+                    var times = await hub.Api.WaitForCommitDetailedAsync("bench", commit, probes, TimeSpan.FromSeconds(60), ct);
+                    var roundTrip = BenchStats.Summarize(times.Healthy.Values.Select(t => (double)(t - t0)).ToArray());
+                    var hubCpu = (hub.Child.CpuSeconds() - cpuBefore) / cpuClock.Elapsed.TotalSeconds * 100;
+                    var hubMb = hub.Child.StatusMegabytes("VmRSS");
+                    fellBehind ??= disconnected > 0 ? $"{disconnected} clusters disconnected"
+                        : lag.P99 > lagLimitMs ? FormattableString.Invariant($"heartbeat lag p99 {lag.P99 / 1000:F1} s > {lagLimitMs / 1000:F0} s")
+                        : times.Incomplete is not null ? "status round trip: " + times.Incomplete
+                        : roundTrip.P99 > probeLimitMs ? FormattableString.Invariant($"status round trip p99 {roundTrip.P99 / 1000:F1} s > {probeLimitMs / 1000:F0} s")
+                        : null;
+                    var step = new HoldStep(target, connectSeconds, disconnected, lag, roundTrip, listMs, hubMb, (hubMb - baselineMb) * 1024 / target, hubCpu,
+                        Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0 + workers.Sum(w => w.StatusMegabytes("VmRSS")), MachineAvailableGb(), fellBehind,
+                        hub.Child.OpenFiles());
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"  hold {target}: heartbeat lag {lag}; status round trip ({probes} probes) {roundTrip}; ListClusters {listMs:F0} ms; hub {hubMb:F0} MB ({step.HubPerClusterKb:F0} KB per cluster), CPU {hubCpu:F0}%, {step.HubOpenFiles} open files; bench {step.BenchRssMb:F0} MB; machine {step.MachineAvailableGb:F1} GB available{(fellBehind is null ? "" : "; FELL BEHIND: " + fellBehind)}"));
+                    results.Add(step);
+                    if (fellBehind is not null)
+                    {
+                        break;
+                    }
                 }
-                commit = BenchManifests.CommitVersion(git, 2, BenchManifests.Version(++version), workloads: false);
-                var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                await hub.Api.Fleet.SyncApplicationAsync(new SyncApplicationRequest { Name = "bench" }, hub.Api.Auth, cancellationToken: ct);
-                var times = await hub.Api.WaitForCommitDetailedAsync("bench", commit, probes, TimeSpan.FromSeconds(60), ct);
-                var roundTrip = BenchStats.Summarize(times.Healthy.Values.Select(t => (double)(t - t0)).ToArray());
-                var hubCpu = (hub.Child.CpuSeconds() - cpuBefore) / cpuClock.Elapsed.TotalSeconds * 100;
-                var hubMb = hub.Child.StatusMegabytes("VmRSS");
-                fellBehind ??= disconnected > 0 ? $"{disconnected} clusters disconnected"
-                    : lag.P99 > lagLimitMs ? FormattableString.Invariant($"heartbeat lag p99 {lag.P99 / 1000:F1} s > {lagLimitMs / 1000:F0} s")
-                    : times.Incomplete is not null ? "status round trip: " + times.Incomplete
-                    : roundTrip.P99 > probeLimitMs ? FormattableString.Invariant($"status round trip p99 {roundTrip.P99 / 1000:F1} s > {probeLimitMs / 1000:F0} s")
-                    : null;
-                var step = new HoldStep(target, connectSeconds, disconnected, lag, roundTrip, listMs, hubMb, (hubMb - baselineMb) * 1024 / target, hubCpu,
-                    Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0 + workers.Sum(w => w.StatusMegabytes("VmRSS")), MachineAvailableGb(), fellBehind);
-                Console.WriteLine(FormattableString.Invariant(
-                    $"  hold {target}: heartbeat lag {lag}; status round trip ({probes} probes) {roundTrip}; ListClusters {listMs:F0} ms; hub {hubMb:F0} MB ({step.HubPerClusterKb:F0} KB per cluster), CPU {hubCpu:F0}%; bench {step.BenchRssMb:F0} MB; machine {step.MachineAvailableGb:F1} GB available{(fellBehind is null ? "" : "; FELL BEHIND: " + fellBehind)}"));
-                results.Add(step);
-                if (fellBehind is not null)
+                catch (Exception e) when (e is not OperationCanceledException && HasExited(hub.Child))
                 {
+                    // The hub died under the load (at 20,000: out of open files, one per agent connection): that is
+                    // where it stopped holding, a result rather than a crash of the bench.
+                    var last = hub.Child.Tail().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim();
+                    var why = $"the hub process exited ({e.GetType().Name}: {e.Message.Split('\n')[0]}); its last output: {last}";
+                    Console.WriteLine($"  hold {target}: FELL BEHIND: {why}");
+                    results.Add(new HoldStep(target, 0, target, BenchStats.Summarize([]), BenchStats.Summarize([]), 0, 0, 0, 0,
+                        Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0, MachineAvailableGb(), why, 0));
                     break;
                 }
             }
@@ -175,6 +191,17 @@ internal static class HoldScenario
             }
         }
         return (results, baselineMb);
+    }
+
+    /// <summary>Whether the child has exited or does within 5 s (a hub out of open files fails calls before it is gone).</summary>
+    private static bool HasExited(ChildProcess child)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!child.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            Thread.Sleep(100);
+        }
+        return child.HasExited;
     }
 
     /// <summary>Lag of every connected cluster's last heartbeat, read <paramref name="readings"/> times 5 s apart.</summary>
