@@ -175,7 +175,8 @@ internal static class HoldScenario
                     // The hub died under the load (at 20,000: out of open files, one per agent connection): that is
                     // where it stopped holding, a result rather than a crash of the bench.
                     var last = hub.Child.Tail().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim();
-                    var why = $"the hub process exited ({e.GetType().Name}: {e.Message.Split('\n')[0]}); its last output: {last}";
+                    var error = e is Grpc.Core.RpcException rpc ? $"gRPC {rpc.StatusCode}" : $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
+                    var why = $"the hub process exited ({error}); its last output: {last}";
                     Console.WriteLine($"  hold {target}: FELL BEHIND: {why}");
                     results.Add(new HoldStep(target, 0, target, BenchStats.Summarize([]), BenchStats.Summarize([]), 0, 0, 0, 0,
                         Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0, MachineAvailableGb(), why, 0));
