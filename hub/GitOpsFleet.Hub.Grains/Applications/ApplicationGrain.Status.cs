@@ -6,8 +6,24 @@ internal sealed partial class ApplicationGrain
     /// <summary>Status reports within this window share one storage write (a thousand agents, one write).</summary>
     internal static readonly TimeSpan StatusFlushDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest the batched status write waits, however slow the last one was.</summary>
+    internal static readonly TimeSpan MaxStatusFlushDelay = TimeSpan.FromSeconds(30);
+
     private bool _statusDirty;
     private IGrainTimer? _flushTimer;
+    private TimeSpan _flushDelay = StatusFlushDelay;
+
+    /// <summary>
+    /// The wait before the next batched status write: at least <see cref="StatusFlushDelay"/>, and four times as
+    /// long as the last write took (at most <see cref="MaxStatusFlushDelay"/>), so writing the whole state takes
+    /// at most a fifth of the grain's time. Why: at 15,000 targets one write took seconds inside the grain's
+    /// turn, one a second, and the agents' reports queued behind them (docs/benchmarks.md, fanout past 1,000).
+    /// </summary>
+    internal static TimeSpan NextStatusFlushDelay(TimeSpan lastWrite)
+    {
+        var delay = lastWrite * 4;
+        return delay < StatusFlushDelay ? StatusFlushDelay : delay > MaxStatusFlushDelay ? MaxStatusFlushDelay : delay;
+    }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -57,7 +73,7 @@ internal sealed partial class ApplicationGrain
     {
         _statusDirty = true;
         _flushTimer ??= this.RegisterGrainTimer(FlushStatusAsync,
-            new GrainTimerCreationOptions(StatusFlushDelay, Timeout.InfiniteTimeSpan));
+            new GrainTimerCreationOptions(_flushDelay, Timeout.InfiniteTimeSpan));
     }
 
     private async Task FlushStatusAsync(CancellationToken cancellationToken)
@@ -67,7 +83,9 @@ internal sealed partial class ApplicationGrain
         if (_statusDirty && state.State.Exists)
         {
             _statusDirty = false;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await state.WriteStateAsync(cancellationToken);
+            _flushDelay = NextStatusFlushDelay(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
     }
 
