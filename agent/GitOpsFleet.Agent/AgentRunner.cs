@@ -152,7 +152,7 @@ public sealed partial class AgentRunner : IHubOutbox
         // A controller reporting progress cannot be drift: reassess health only (no dry-run per object).
         if (eventType == ManagedObjectWatcher.StatusOnly)
         {
-            worker.RequestHealthCheck();
+            worker.RequestHealthCheck(key);
         }
         else
         {

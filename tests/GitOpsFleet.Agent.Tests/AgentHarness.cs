@@ -37,12 +37,13 @@ internal sealed class AgentHarness : IAsyncDisposable
 
     public string ClusterName { get; }
 
-    public static async Task<AgentHarness> StartAsync(SimulatedClusterFixture sim)
+    /// <summary>A new simulated cluster and fake hub; <paramref name="handlers"/> see every request to the cluster (the agent's and the test's).</summary>
+    public static async Task<AgentHarness> StartAsync(SimulatedClusterFixture sim, params DelegatingHandler[] handlers)
     {
         var name = "c" + Guid.NewGuid().ToString("N")[..10];
         var cluster = await sim.Host.AddClusterAsync(name, CancellationToken.None);
         var path = cluster.WriteKubeconfig(Path.Combine(Path.GetTempPath(), "gitopsfleet-agent-tests", name + ".kubeconfig"));
-        var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path));
+        var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path), handlers);
         File.Delete(path); // read once; nothing is left behind
         return new AgentHarness(await FakeHub.StartAsync(), client, name);
     }
@@ -103,9 +104,9 @@ internal sealed class AgentHarness : IAsyncDisposable
     public static string ConfigMap(string name, string value) =>
         "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},\"data\":{\"key\":\"" + value + "\"}}";
 
-    public static string Deployment(string name) =>
+    public static string Deployment(string name, string image = "nginx:1.27") =>
         "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"replicas\":2,\"selector\":{\"matchLabels\":{\"app\":\"" + name
-        + "\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"" + name + "\"}},\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"nginx:1.27\"}]}}}}";
+        + "\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"" + name + "\"}},\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"" + image + "\"}]}}}}";
 
     public static string Service(string name) =>
         "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"selector\":{\"app\":\"" + name + "\"},\"ports\":[{\"port\":80}]}}";

@@ -16,6 +16,30 @@ internal sealed partial class AppWorker
     // Owned by the loop: the last sync's objects as its applies returned them, until the next assessment.
     private IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonObject>? _justApplied;
 
+    // Owned by the loop: the objects the last assessment saw, kept only while the application is still settling
+    // (Progressing or Missing), when watch events bring one reassessment after another.
+    private IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonObject>? _lastAssessed;
+
+    // Guarded by _gate: identities a watch event reported since the last assessment began.
+    private readonly HashSet<string> _changedSinceAssess = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// What an assessment may take as live without reading it: the objects the last sync applied, or, for a
+    /// reassessment that only watch events asked for, the last assessment's objects that no event has reported
+    /// changed since. Why: during a rollout every status event of one Deployment re-read every object of the
+    /// application; a timed, requested or post-drift-check assessment still reads everything.
+    /// </summary>
+    private IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonObject>? TakeKnownObjects(IReadOnlySet<string>? changed)
+    {
+        var known = _justApplied;
+        _justApplied = null;
+        if (known is null && changed is not null && _lastAssessed is { } last)
+        {
+            known = last.Where(kv => !changed.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        }
+        return known;
+    }
+
     // Guarded by _gate: changes seen while no drift check has run yet (identity, resourceVersion).
     private readonly List<(string Identity, string? ResourceVersion)> _pendingChanges = [];
 
@@ -26,6 +50,7 @@ internal sealed partial class AppWorker
         {
             return;
         }
+        _changedSinceAssess.Add(key.Identity);
         _pendingChanges.Add((key.Identity, resourceVersion));
         _driftSoon = true;
     });

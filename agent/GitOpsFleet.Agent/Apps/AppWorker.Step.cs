@@ -11,7 +11,8 @@ internal sealed partial class AppWorker
     {
         Desired? desired;
         SyncRequest? request;
-        bool sync, driftCheck, assess, healPaused;
+        bool sync, driftCheck, assess, healPaused, watchOnly;
+        HashSet<string>? changed = null;
         var now = _time.GetUtcNow();
         lock (_gate)
         {
@@ -21,6 +22,8 @@ internal sealed partial class AppWorker
             driftCheck = _needDriftCheck || now >= _nextDriftCheck || (_driftSoon && now >= _lastDriftCheck + MinDriftGap);
             assess = _needAssess || now >= _nextAssess || (_assessSoon && now >= _lastAssess + MinDriftGap);
             healPaused = _selfHealPaused;
+            // Only watch events asked for this assessment: nothing timed, requested, synced or drift-checked.
+            watchOnly = assess && !_needAssess && now < _nextAssess && !sync && !driftCheck;
             if (driftCheck)
             {
                 _needDriftCheck = false;
@@ -31,6 +34,8 @@ internal sealed partial class AppWorker
             if (assess)
             {
                 _assessSoon = false;
+                changed = [.. _changedSinceAssess];
+                _changedSinceAssess.Clear();
             }
             if (sync)
             {
@@ -77,7 +82,7 @@ internal sealed partial class AppWorker
         }
         if (assess)
         {
-            await AssessAndReportAsync(desired, cancellationToken).ConfigureAwait(false);
+            await AssessAndReportAsync(desired, watchOnly ? changed : null, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -123,7 +128,7 @@ internal sealed partial class AppWorker
         LogSyncFailed(App, desired.Generation, _message);
     }
 
-    private async Task AssessAndReportAsync(Desired desired, CancellationToken cancellationToken)
+    private async Task AssessAndReportAsync(Desired desired, IReadOnlySet<string>? changedOnly, CancellationToken cancellationToken)
     {
         // Objects that failed before they reached the inventory (unknown kind, bad manifest) still get a row.
         var keys = (_lastSync?.Inventory ?? [])
@@ -142,9 +147,7 @@ internal sealed partial class AppWorker
             // The watch-driven re-check (RequestHealthCheck) is throttled against this.
             _lastAssess = _time.GetUtcNow();
         }
-        var known = _justApplied;
-        _justApplied = null;
-        var report = await _manager.AssessAsync(keys, _drifted, rules, known, cancellationToken).ConfigureAwait(false);
+        var report = await _manager.AssessAsync(keys, _drifted, rules, TakeKnownObjects(changedOnly), cancellationToken).ConfigureAwait(false);
         _health = _phase == OperationPhase.Failed && report.Health == HealthState.Healthy ? HealthState.Degraded : report.Health;
         var effective = report with { Health = _health };
         var outOfSync = _drifted.Count > 0 || _phase == OperationPhase.Failed;
@@ -156,11 +159,13 @@ internal sealed partial class AppWorker
             _nextAssess = _time.GetUtcNow() + _assessDelay;
             var cap = _options.HealthPollInterval.TotalMilliseconds * MaxAssessBackoff;
             _assessDelay = TimeSpan.FromMilliseconds(Math.Min(cap, _assessDelay.TotalMilliseconds * 1.5));
+            _lastAssessed = report.Live;
         }
         else
         {
             _nextAssess = DateTimeOffset.MaxValue;
             _assessDelay = _options.HealthPollInterval;
+            _lastAssessed = null; // settled: an idle agent keeps no copies
         }
         if (_nextDriftCheck == DateTimeOffset.MaxValue)
         {

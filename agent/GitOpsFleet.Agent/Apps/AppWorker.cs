@@ -115,7 +115,11 @@ internal sealed partial class AppWorker : IAsyncDisposable
     public void RequestRefresh() => Signal(() => { _needDriftCheck = true; _needAssess = true; });
 
     /// <summary>A watched object's status changed: reassess health soon, coalesced like drift checks.</summary>
-    public void RequestHealthCheck() => Signal(() => _assessSoon = true);
+    public void RequestHealthCheck(Kube.ResourceKey key) => Signal(() =>
+    {
+        _assessSoon = true;
+        _changedSinceAssess.Add(key.Identity);
+    });
 
     /// <summary>After a reconnect the hub gets the full resource list again.</summary>
     public void RequestFullStatus() => Signal(() => { _status.NeedFull = true; _needAssess = true; });

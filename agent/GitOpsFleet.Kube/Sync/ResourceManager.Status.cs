@@ -32,6 +32,7 @@ public sealed partial class ResourceManager
     public async Task<AppHealthReport> AssessAsync(IReadOnlyList<ResourceKey> keys, IReadOnlySet<ResourceKey>? outOfSync, IReadOnlyList<HealthRule> healthRules, IReadOnlyDictionary<string, JsonObject>? known, CancellationToken cancellationToken)
     {
         var rows = new List<ResourceStatusRow>();
+        var seen = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         // One list per (kind, namespace) per assessment: 60 Deployments in one namespace list ReplicaSets once, not 60 times.
         var lists = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
         foreach (var key in keys)
@@ -48,10 +49,14 @@ public sealed partial class ResourceManager
                 rows.Add(new ResourceStatusRow(key, new HealthResult(HealthState.Unknown, Describe(key, "read", ex)), outOfSync?.Contains(key) ?? false, []));
                 continue;
             }
+            if (live is not null)
+            {
+                seen[key.Identity] = live;
+            }
             var children = live is null ? [] : await ChildrenAsync(key, live, lists, cancellationToken).ConfigureAwait(false);
             rows.Add(new ResourceStatusRow(key, HealthEvaluator.Evaluate(live, healthRules), (outOfSync?.Contains(key) ?? false) || live is null, children));
         }
-        return new AppHealthReport(rows, HealthEvaluator.Aggregate(rows.Select(r => r.Health.State)));
+        return new AppHealthReport(rows, HealthEvaluator.Aggregate(rows.Select(r => r.Health.State))) { Live = seen };
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using GitOpsFleet.Kube.Sync;
+using GitOpsFleet.Testing;
 using k8s;
 using k8s.Models;
 

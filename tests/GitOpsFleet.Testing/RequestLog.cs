@@ -1,6 +1,6 @@
-namespace GitOpsFleet.Kube.Tests.Integration;
+namespace GitOpsFleet.Testing;
 
-/// <summary>Records the method and path of every request that passes, for tests that count round trips.</summary>
+/// <summary>Records the method, path and query of every request that passes (an HttpClient handler), for tests that count round trips.</summary>
 public sealed class RequestLog : DelegatingHandler
 {
     private readonly List<string> _requests = [];
@@ -25,7 +25,7 @@ public sealed class RequestLog : DelegatingHandler
     {
         lock (_requests)
         {
-            _requests.Add($"{request.Method} {request.RequestUri!.AbsolutePath}");
+            _requests.Add($"{request.Method} {request.RequestUri!.PathAndQuery}");
         }
         return base.SendAsync(request, cancellationToken);
     }
