@@ -93,7 +93,9 @@ public sealed class HubHost : IAsyncDisposable
             // Shown once: only its hash is kept.
             Console.WriteLine($"Admin API token (shown once, keep it): {adminToken}");
         }
-        await HubStartup.WakeRepositoriesAsync(grains, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<HubHost>());
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<HubHost>();
+        await HubStartup.WakeRepositoriesAsync(grains, logger);
+        await HubStartup.CheckOpenFileLimitAsync(grains, logger);
         var scheme = options.TlsEnabled ? "https" : "http";
         return new HubHost(app, new Uri($"{scheme}://127.0.0.1:{httpPort}"), new Uri($"{scheme}://127.0.0.1:{grpcPort}"), adminToken);
     }

@@ -46,6 +46,13 @@ internal static partial class HubStartup
         }
     }
 
+    /// <summary>Says how many agents the open-file limit leaves room for, and warns when the registered fleet is near it.</summary>
+    public static async Task CheckOpenFileLimitAsync(IGrainFactory grains, ILogger logger)
+    {
+        var registered = (await grains.Index(IndexKeys.Clusters).ListAsync()).Count;
+        Diagnostics.OpenFileLimit.Check(logger, registered);
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Repository {Repository} could not be activated at start; it polls once something uses it")]
     private static partial void LogWakeFailed(ILogger logger, Exception exception, string repository);
 }
