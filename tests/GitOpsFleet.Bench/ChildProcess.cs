@@ -44,7 +44,7 @@ internal sealed class ChildProcess : IDisposable
     }
 
     /// <summary>Open descriptors of the child now (entries of /proc/PID/fd); 0 once it is gone.</summary>
-    public int OpenFiles() => DescriptorWatch.Count($"/proc/{_process.Id}/fd");
+    public int OpenFiles() => DescriptorWatch.Count(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Starts `dotnet DLL args`, where DLL is relative to the repository root and the build configuration of this bench.</summary>
     public static ChildProcess Start(string projectDirectory, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
