@@ -48,7 +48,7 @@ public sealed class ClientWorkloadTests(HostFixture fixture)
 
         await client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(DeploymentJson("web", "nginx:1.27"), V1Patch.PatchType.ApplyPatch), "web", "default", fieldManager: "test", force: true);
 
-        var d = await Poll.UntilAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync("web", "default"),
+        var d = await Eventually.UntilAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync("web", "default"),
             d => Condition(d, "Available")?.Status == "True" && Condition(d, "Progressing")?.Reason == "NewReplicaSetAvailable",
             Deadline, "web to become Available");
         Assert.Equal(2, d.Status.ReadyReplicas);
@@ -69,7 +69,7 @@ public sealed class ClientWorkloadTests(HostFixture fixture)
 
         await client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(DeploymentJson("bad", "nginx:broken", progressDeadlineSeconds: 1), V1Patch.PatchType.ApplyPatch), "bad", "default", fieldManager: "test");
 
-        var d = await Poll.UntilAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync("bad", "default"),
+        var d = await Eventually.UntilAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync("bad", "default"),
             d => Condition(d, "Progressing")?.Reason == "ProgressDeadlineExceeded", Deadline, "bad to exceed its deadline");
         Assert.Equal("False", Condition(d, "Progressing")!.Status);
         Assert.Equal("False", Condition(d, "Available")!.Status);
@@ -85,7 +85,7 @@ public sealed class ClientWorkloadTests(HostFixture fixture)
 
         await client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(DeploymentJson("crashy", "nginx:1.27", annotation: "kubesim.gitopsfleet.io/fail"), V1Patch.PatchType.ApplyPatch), "crashy", "default", fieldManager: "test");
 
-        var pods = await Poll.UntilAsync(async () => (await client.CoreV1.ListNamespacedPodAsync("default")).Items,
+        var pods = await Eventually.UntilAsync(async () => (await client.CoreV1.ListNamespacedPodAsync("default")).Items,
             p => p.Count == 2 && p.All(x => x.Status.ContainerStatuses is not null), Deadline, "two pods with container statuses");
         Assert.All(pods, p => Assert.Equal("CrashLoopBackOff", p.Status.ContainerStatuses.Single().State.Waiting?.Reason));
         var d = await client.AppsV1.ReadNamespacedDeploymentAsync("crashy", "default");
@@ -117,23 +117,23 @@ public sealed class ClientWorkloadTests(HostFixture fixture)
         await client.AppsV1.CreateNamespacedStatefulSetAsync(new V1StatefulSet { Metadata = new V1ObjectMeta { Name = "db" }, Spec = new V1StatefulSetSpec { Selector = selector, ServiceName = "db", Template = Template(), Replicas = 2 } }, "default");
         await client.AppsV1.CreateNamespacedDaemonSetAsync(new V1DaemonSet { Metadata = new V1ObjectMeta { Name = "agent" }, Spec = new V1DaemonSetSpec { Selector = selector, Template = Template() } }, "default");
 
-        var job = await Poll.UntilAsync(() => client.BatchV1.ReadNamespacedJobAsync("once", "default"), j => j.Status?.Succeeded == 1, Deadline, "the job to complete");
+        var job = await Eventually.UntilAsync(() => client.BatchV1.ReadNamespacedJobAsync("once", "default"), j => j.Status?.Succeeded == 1, Deadline, "the job to complete");
         Assert.Contains(job.Status.Conditions, c => c.Type == "Complete" && c.Status == "True");
-        await Poll.UntilAsync(() => client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("data", "default"), p => p.Status?.Phase == "Bound", Deadline, "the PVC to bind");
-        var lb = await Poll.UntilAsync(() => client.CoreV1.ReadNamespacedServiceAsync("lb", "default"), s => s.Status?.LoadBalancer?.Ingress?.Count > 0, Deadline, "a load balancer address");
+        await Eventually.UntilAsync(() => client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("data", "default"), p => p.Status?.Phase == "Bound", Deadline, "the PVC to bind");
+        var lb = await Eventually.UntilAsync(() => client.CoreV1.ReadNamespacedServiceAsync("lb", "default"), s => s.Status?.LoadBalancer?.Ingress?.Count > 0, Deadline, "a load balancer address");
         Assert.Equal("127.0.0.1", lb.Status.LoadBalancer.Ingress[0].Ip);
         Assert.False(string.IsNullOrEmpty(lb.Spec.ClusterIP));
-        await Poll.UntilAsync(() => client.AppsV1.ReadNamespacedStatefulSetAsync("db", "default"), s => s.Status?.ReadyReplicas == 2, Deadline, "the StatefulSet to be ready");
+        await Eventually.UntilAsync(() => client.AppsV1.ReadNamespacedStatefulSetAsync("db", "default"), s => s.Status?.ReadyReplicas == 2, Deadline, "the StatefulSet to be ready");
         Assert.NotNull(await client.CoreV1.ReadNamespacedPodAsync("db-0", "default"));
-        await Poll.UntilAsync(() => client.AppsV1.ReadNamespacedDaemonSetAsync("agent", "default"), s => s.Status?.NumberReady == 1, Deadline, "the DaemonSet to be ready");
+        await Eventually.UntilAsync(() => client.AppsV1.ReadNamespacedDaemonSetAsync("agent", "default"), s => s.Status?.NumberReady == 1, Deadline, "the DaemonSet to be ready");
         await client.NetworkingV1.CreateNamespacedIngressAsync(new V1Ingress { Metadata = new V1ObjectMeta { Name = "web" }, Spec = new V1IngressSpec { DefaultBackend = new V1IngressBackend { Service = new V1IngressServiceBackend { Name = "lb", Port = new V1ServiceBackendPort { Number = 80 } } } } }, "default");
         await client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
         {
             Metadata = new V1ObjectMeta { Name = "db" },
             Spec = new V2HorizontalPodAutoscalerSpec { MinReplicas = 1, MaxReplicas = 5, ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "StatefulSet", Name = "db" } },
         }, "default");
-        await Poll.UntilAsync(() => client.NetworkingV1.ReadNamespacedIngressAsync("web", "default"), i => i.Status?.LoadBalancer?.Ingress?.Count > 0, Deadline, "an ingress address");
-        var hpa = await Poll.UntilAsync(() => client.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync("db", "default"), h => h.Status?.Conditions?.Count > 0, Deadline, "HPA conditions");
+        await Eventually.UntilAsync(() => client.NetworkingV1.ReadNamespacedIngressAsync("web", "default"), i => i.Status?.LoadBalancer?.Ingress?.Count > 0, Deadline, "an ingress address");
+        var hpa = await Eventually.UntilAsync(() => client.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync("db", "default"), h => h.Status?.Conditions?.Count > 0, Deadline, "HPA conditions");
         Assert.Equal(2, hpa.Status.DesiredReplicas);
         Assert.Contains(hpa.Status.Conditions, c => c.Type == "ScalingActive" && c.Status == "True");
     }
@@ -149,7 +149,7 @@ public sealed class ClientWorkloadTests(HostFixture fixture)
             Spec = new V1JobSpec { Template = new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [new V1Container { Name = "main", Image = "busybox:1" }], RestartPolicy = "Never" } } },
         }, "default");
 
-        var job = await Poll.UntilAsync(() => client.BatchV1.ReadNamespacedJobAsync("migrate", "default"),
+        var job = await Eventually.UntilAsync(() => client.BatchV1.ReadNamespacedJobAsync("migrate", "default"),
             j => j.Status?.Conditions?.Any(c => c.Type == "Failed") == true, Deadline, "the job to fail");
         Assert.Equal("BackoffLimitExceeded", job.Status.Conditions.Single(c => c.Type == "Failed").Reason);
         Assert.Equal(1, job.Status.Failed);
@@ -162,11 +162,11 @@ public sealed class ClientWorkloadTests(HostFixture fixture)
     {
         using var client = ClusterClient.For(await fixture.NewClusterAsync("gc"));
         await client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(DeploymentJson("web", "nginx:1"), V1Patch.PatchType.ApplyPatch), "web", "default", fieldManager: "test");
-        await Poll.UntilAsync(async () => (await client.CoreV1.ListNamespacedPodAsync("default")).Items.Count, n => n == 2, Deadline, "two pods");
+        await Eventually.UntilAsync(async () => (await client.CoreV1.ListNamespacedPodAsync("default")).Items.Count, n => n == 2, Deadline, "two pods");
 
         await client.AppsV1.DeleteNamespacedDeploymentAsync("web", "default");
 
-        await Poll.UntilAsync(async () => (await client.AppsV1.ListNamespacedReplicaSetAsync("default")).Items.Count + (await client.CoreV1.ListNamespacedPodAsync("default")).Items.Count,
+        await Eventually.UntilAsync(async () => (await client.AppsV1.ListNamespacedReplicaSetAsync("default")).Items.Count + (await client.CoreV1.ListNamespacedPodAsync("default")).Items.Count,
             n => n == 0, Deadline, "ReplicaSet and pods to be collected");
     }
 }

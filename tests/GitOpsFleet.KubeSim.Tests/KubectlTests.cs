@@ -33,7 +33,7 @@ public sealed class KubectlTests(HostFixture fixture)
         var file = kubectl.WriteFile("app.yaml", Guestbook);
         Assert.Equal(0, (await kubectl.RunAsync("apply", "--server-side", "-f", file)).ExitCode);
         // Controllers write status after a delay: wait until the Deployment settles before sampling versions.
-        await Poll.UntilAsync(() => kubectl.RunAsync("get", "deploy", "web", "-n", "demo", "-o", "jsonpath={.status.availableReplicas}"),
+        await Eventually.UntilAsync(() => kubectl.RunAsync("get", "deploy", "web", "-n", "demo", "-o", "jsonpath={.status.availableReplicas}"),
             r => r.Stdout == "2", TimeSpan.FromSeconds(20), "web to become available");
         var before = await ResourceVersionsAsync(kubectl);
 
@@ -109,11 +109,11 @@ public sealed class KubectlTests(HostFixture fixture)
         try
         {
             // kubectl prints the existing object once its list returned: from then on the watch is open.
-            await Poll.UntilAsync(() => Task.FromResult(Snapshot()), s => s.Contains("existing"), TimeSpan.FromSeconds(20), "the watch to start");
+            await Eventually.UntilAsync(() => Task.FromResult(Snapshot()), s => s.Contains("existing"), TimeSpan.FromSeconds(20), "the watch to start");
             var file = kubectl.WriteFile("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: seen-by-watch, namespace: default}\ndata: {k: v}\n");
             Assert.Equal(0, (await kubectl.RunAsync("apply", "--server-side", "-f", file)).ExitCode);
 
-            var text = await Poll.UntilAsync(() => Task.FromResult(Snapshot()), s => s.Contains("seen-by-watch"), TimeSpan.FromSeconds(20), "the watch to print the new ConfigMap");
+            var text = await Eventually.UntilAsync(() => Task.FromResult(Snapshot()), s => s.Contains("seen-by-watch"), TimeSpan.FromSeconds(20), "the watch to print the new ConfigMap");
 
             Assert.Contains("ADDED", text);
         }
@@ -134,7 +134,7 @@ public sealed class KubectlTests(HostFixture fixture)
     {
         using var kubectl = new Kubectl(await fixture.NewClusterAsync("delns"));
         Assert.Equal(0, (await kubectl.RunAsync("apply", "--server-side", "-f", kubectl.WriteFile("a.yaml", Guestbook))).ExitCode);
-        await Poll.UntilAsync(() => kubectl.RunAsync("get", "pods", "-n", "demo", "-o", "name"), r => r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 2, TimeSpan.FromSeconds(20), "two pods");
+        await Eventually.UntilAsync(() => kubectl.RunAsync("get", "pods", "-n", "demo", "-o", "name"), r => r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 2, TimeSpan.FromSeconds(20), "two pods");
 
         var (code, _, stderr) = await kubectl.RunAsync("delete", "namespace", "demo", "--timeout=30s");
 
@@ -200,7 +200,7 @@ public sealed class KubectlTests(HostFixture fixture)
         var (code, _, stderr) = await kubectl.RunAsync("scale", "deployment", "web", "-n", "demo", "--replicas=4");
 
         Assert.True(code == 0, stderr);
-        await Poll.UntilAsync(() => kubectl.RunAsync("get", "deploy", "web", "-n", "demo", "-o", "jsonpath={.status.readyReplicas}"),
+        await Eventually.UntilAsync(() => kubectl.RunAsync("get", "deploy", "web", "-n", "demo", "-o", "jsonpath={.status.readyReplicas}"),
             r => r.Stdout == "4", TimeSpan.FromSeconds(20), "four ready replicas");
     }
 
@@ -209,7 +209,7 @@ public sealed class KubectlTests(HostFixture fixture)
     {
         using var kubectl = new Kubectl(await fixture.NewClusterAsync("logs"));
         Assert.Equal(0, (await kubectl.RunAsync("apply", "--server-side", "-f", kubectl.WriteFile("a.yaml", Guestbook))).ExitCode);
-        await Poll.UntilAsync(() => kubectl.RunAsync("get", "pods", "-n", "demo", "-o", "name"), r => r.Stdout.Contains("pod/web-"), TimeSpan.FromSeconds(20), "web pods");
+        await Eventually.UntilAsync(() => kubectl.RunAsync("get", "pods", "-n", "demo", "-o", "name"), r => r.Stdout.Contains("pod/web-"), TimeSpan.FromSeconds(20), "web pods");
 
         var (code, stdout, stderr) = await kubectl.RunAsync("logs", "deployment/web", "-n", "demo");
 
@@ -223,7 +223,7 @@ public sealed class KubectlTests(HostFixture fixture)
         using var kubectl = new Kubectl(await fixture.NewClusterAsync("table"));
         Assert.Equal(0, (await kubectl.RunAsync("apply", "--server-side", "-f", kubectl.WriteFile("a.yaml", Guestbook))).ExitCode);
 
-        var (_, stdout, _) = await Poll.UntilAsync(() => kubectl.RunAsync("get", "deployments", "-n", "demo"), r => r.Stdout.Contains("2/2"), TimeSpan.FromSeconds(20), "web 2/2 in the table");
+        var (_, stdout, _) = await Eventually.UntilAsync(() => kubectl.RunAsync("get", "deployments", "-n", "demo"), r => r.Stdout.Contains("2/2"), TimeSpan.FromSeconds(20), "web 2/2 in the table");
         var all = await kubectl.RunAsync("get", "namespaces");
 
         var header = stdout.Split('\n')[0];
