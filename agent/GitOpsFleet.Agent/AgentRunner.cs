@@ -31,7 +31,6 @@ public sealed partial class AgentRunner : IHubOutbox
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, AppWorker> _workers = new(StringComparer.Ordinal);
     private readonly TimeProvider _time = TimeProvider.System;
-    private ResourceManager? _manager;
     private volatile Channel<AgentMessage>? _outbox;
     private AgentCredential? _rotatedCredential;
 
@@ -53,9 +52,9 @@ public sealed partial class AgentRunner : IHubOutbox
         var manager = new ResourceManager(_connection, _options.Namespace, _time);
         // The watcher below tells the manager every change to what it applied, so applies skip the read first.
         manager.TrackLiveVersions();
-        _manager = manager;
         var store = new AgentStateStore(manager.Client, _options.Namespace);
-        await using var watcher = new ManagedObjectWatcher(manager.Client, OnManagedObjectChanged);
+        await using var watcher = new ManagedObjectWatcher(manager.Client,
+            (app, key, eventType, resourceVersion) => OnManagedObjectChanged(manager, app, key, eventType, resourceVersion));
         using var hubs = new HubChannels(_options.HubUrls, _options.CaFile);
         var client = hubs.Current;
         try
@@ -142,9 +141,9 @@ public sealed partial class AgentRunner : IHubOutbox
 
     internal AgentOptions Options => _options;
 
-    private void OnManagedObjectChanged(string app, Kube.ResourceKey key, string eventType, string? resourceVersion)
+    private void OnManagedObjectChanged(ResourceManager manager, string app, Kube.ResourceKey key, string eventType, string? resourceVersion)
     {
-        _manager?.NoteLiveVersion(key, eventType == "DELETED" ? null : resourceVersion);
+        manager.NoteLiveVersion(key, eventType == "DELETED" ? null : resourceVersion);
         if (!_workers.TryGetValue(app, out var worker))
         {
             return;
